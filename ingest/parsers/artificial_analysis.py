@@ -39,7 +39,10 @@ def parse(data: bytes) -> ParseResult:
     models = _load_models(data)
 
     observations: list[Observation] = []
-    quotes, samples, facts, warnings = [], [], [], []
+    quotes: list[PriceQuote] = []
+    samples: list[RuntimeSample] = []
+    facts: list[ModelFact] = []
+    warnings: list[str] = []
     for model in models:
         name = model.get("name") if isinstance(model, dict) else None
         if not isinstance(name, str) or not name.strip():
@@ -49,20 +52,7 @@ def parse(data: bytes) -> ParseResult:
         quotes.append(_quote(model, name))
         samples.extend(_samples(model, name))
         facts.append(_fact(model, name))
-    logger.info(
-        "parsed format=%s observations=%d price_quotes=%d runtime_samples=%d",
-        FORMAT,
-        len(observations),
-        len(quotes),
-        len(samples),
-    )
-    return ParseResult(
-        observations=tuple(observations),
-        price_quotes=tuple(quotes),
-        model_facts=tuple(facts),
-        runtime_samples=tuple(samples),
-        warnings=tuple(warnings),
-    )
+    return _finish(observations, quotes, samples, facts, warnings)
 
 
 def _load_models(data: bytes) -> list[Any]:
@@ -133,6 +123,29 @@ def _fact(model: dict[str, Any], name: str) -> ModelFact:
         raw_model_name=name,
         provider=provider if isinstance(provider, str) else None,
         release_date=parse_date(model.get("release_date")),
+    )
+
+
+def _finish(
+    observations: list[Observation],
+    quotes: list[PriceQuote],
+    samples: list[RuntimeSample],
+    facts: list[ModelFact],
+    warnings: list[str],
+) -> ParseResult:
+    logger.info(
+        "parsed format=%s observations=%d price_quotes=%d runtime_samples=%d",
+        FORMAT,
+        len(observations),
+        len(quotes),
+        len(samples),
+    )
+    return ParseResult(
+        observations=tuple(observations),
+        price_quotes=tuple(quotes),
+        model_facts=tuple(facts),
+        runtime_samples=tuple(samples),
+        warnings=tuple(warnings),
     )
 
 

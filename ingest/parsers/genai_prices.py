@@ -42,17 +42,10 @@ def parse(data: bytes) -> ParseResult:
     facts: list[ModelFact] = []
     warnings: list[str] = []
     for index, provider in enumerate(providers):
-        where = f"provider #{index}"
-        expect(provider, dict, FORMAT, where, "an object")
-        provider_id = _read_id(provider, where)
-        models = expect(
-            provider.get("models"), list, FORMAT, f"{where} models", "a list"
-        )
-        for model in models:
-            where = f"model of provider {provider_id!r}"
-            expect(model, dict, FORMAT, where, "an object")
-            model_id = _read_id(model, where)
-            where = f"model {model_id!r} of provider {provider_id!r}"
+        expect(provider, dict, FORMAT, f"provider #{index}", "an object")
+        provider_id = _read_id(provider, f"provider #{index}")
+        for model in _read_models(provider, provider_id):
+            where = f"model {model['id']!r} of provider {provider_id!r}"
             quotes.extend(_read_quotes(provider_id, model, where, warnings))
             facts.extend(_read_facts(provider_id, model, where))
 
@@ -72,48 +65,60 @@ def _read_id(entry: dict, where: str) -> str:
     return value
 
 
+def _read_models(provider: dict, provider_id: str) -> list[dict]:
+    """The models of one provider, each checked to be an object with an id."""
+    where = f"provider {provider_id!r}"
+    models = expect(provider.get("models"), list, FORMAT, f"{where} models", "a list")
+    for model in models:
+        expect(model, dict, FORMAT, f"model of {where}", "an object")
+        _read_id(model, f"model of {where}")
+    return models
+
+
 def _read_quotes(
     provider_id: str, model: dict, where: str, warnings: list[str]
 ) -> list[PriceQuote]:
     """One quote per effective-dated period of a model's prices."""
-    model_id = model["id"]
-    # NOTE: genai-prices charges nothing for a price it does not list; an empty
-    # `prices` object is taken as free only where the id says so (`:free`).
-    is_free = model.get("prices") == {} and model_id.endswith(":free")
-    state = "deprecated" if model.get("deprecated") is True else None
-
     periods = _read_periods(model.get("prices"), where, warnings)
     if not periods:
         warnings.append(f"no price applies all day to {where}")
 
-    quotes = []
-    for from_date, to_date, prices in periods:
-        input_usd = _read_price(prices, "input_mtok", where)
-        output_usd = _read_price(prices, "output_mtok", where)
-        if is_free:
-            input_usd, output_usd = 0.0, 0.0
-        quotes.append(
-            build_quote(
-                model_id,
-                provider_id,
-                input_usd,
-                output_usd,
-                state=state,
-                effective_from_date=from_date,
-                effective_to_date=to_date,
-            )
+    state = "deprecated" if model.get("deprecated") is True else None
+    return [
+        build_quote(
+            model["id"],
+            provider_id,
+            *_read_text_prices(model["id"], prices, where),
+            state=state,
+            effective_from_date=from_date,
+            effective_to_date=to_date,
         )
-    return quotes
+        for from_date, to_date, prices in periods
+    ]
+
+
+def _read_text_prices(
+    model_id: str, prices: dict, where: str
+) -> tuple[float | None, float | None]:
+    """Input and output prices; None where the source lists none."""
+    # NOTE: genai-prices charges nothing for a price it does not list; an empty
+    # `prices` object is taken as free only where the id says so (`:free`).
+    if prices == {} and model_id.endswith(":free"):
+        return 0.0, 0.0
+    input_usd = _read_price(prices, "input_mtok", where)
+    return input_usd, _read_price(prices, "output_mtok", where)
 
 
 def _read_price(prices: dict, key: str, where: str) -> float | None:
     """A plain number, or the `base` of a tiered price (the rate below every tier)."""
     value = prices.get(key)
-    if isinstance(value, dict):
-        value = value.get("base")
+    if isinstance(value, dict) and is_number(value.get("base")):
+        return float(value["base"])
     if value is None or is_number(value):
         return value
-    raise parse_error(FORMAT, f"{where} price {key!r}", value, "a number or tiers")
+    raise parse_error(
+        FORMAT, f"{where} price {key!r}", value, "a number or {base, tiers}"
+    )
 
 
 def _read_periods(prices: object, where: str, warnings: list[str]) -> list[Period]:
@@ -129,8 +134,8 @@ def _read_periods(prices: object, where: str, warnings: list[str]) -> list[Perio
         expect(block, dict, FORMAT, block_where, "an object")
         constraint = block.get("constraint") or {}
         expect(constraint, dict, FORMAT, f"{block_where} constraint", "an object")
-        if "start_date" in constraint:
-            start = read_date(constraint, "start_date", FORMAT, block_where)
+        start = read_date(constraint, "start_date", FORMAT, block_where)
+        if start is not None:
             dated.append((start, _read_block_prices(block, block_where)))
         elif set(constraint) <= TIME_KEYS:
             daily.append(block)

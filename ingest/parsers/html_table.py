@@ -106,7 +106,7 @@ def _find_table(soup: BeautifulSoup, spec: TableSpec, fmt: str) -> Tag | None:
 def _read_table(
     table: Tag, spec: TableSpec, fmt: str, warnings: list[str]
 ) -> list[Observation]:
-    grid = expand_rows(_own_rows(table))
+    grid = _expand_rows(_own_rows(table))
     header = [row.cells for row in grid[: spec.header_rows]]
     model_at = _column_index(spec.model_column, header, fmt)
     date_at = _column_index(spec.date_column, header, fmt)
@@ -133,7 +133,7 @@ def _own_rows(table: Tag) -> list[Tag]:
     return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
 
 
-def expand_rows(rows: Iterable[Tag]) -> list[_Row]:
+def _expand_rows(rows: Iterable[Tag]) -> list[_Row]:
     """Rows as text grids: a rowspan or colspan cell repeats in every slot it covers."""
     pending: dict[int, tuple[int, str]] = {}
     grid = []

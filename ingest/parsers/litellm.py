@@ -1,10 +1,9 @@
 """Parse LiteLLM's model price and context-window map into price quotes and facts.
 
 One JSON object keyed by LiteLLM route ids (`gpt-4.1-nano`, `azure/gpt-4.1-nano`, ...),
-prices in USD per token: sometimes int `0`, sometimes missing. Only `mode: chat`
-entries priced per token become quotes; chat entries billed per second or character
-are left out. `sample_spec` (a documentation row) and the mirror's `last_updated`
-string are not models. Pure: no network, no database, no clock.
+prices in USD per token, sometimes int `0`, sometimes missing. Only `mode: chat` entries
+priced per token become quotes; `sample_spec` (a documentation row) and the mirror's
+`last_updated` string are not models. Pure: no network, no database, no clock.
 """
 
 from __future__ import annotations
@@ -42,15 +41,9 @@ def parse(data: bytes) -> ParseResult:
             continue
         if not isinstance(entry, dict):
             warnings.append(f"skipped entry {key!r}: a {type(entry).__name__}")
-            continue
-        if entry.get("mode") != "chat":
-            continue
-        quote = _read_quote(key, entry)
-        if quote:
-            quotes.append(quote)
-        fact = _read_fact(key, entry)
-        if fact:
-            facts.append(fact)
+        elif entry.get("mode") == "chat":
+            quotes.extend(_read_quote(key, entry))
+            facts.extend(_read_fact(key, entry))
 
     logger.info(
         "parsed format=%s entries=%d price_quotes=%d model_facts=%d warnings=%d",
@@ -61,18 +54,18 @@ def parse(data: bytes) -> ParseResult:
     )
 
 
-def _read_quote(key: str, entry: dict) -> PriceQuote | None:
-    """The text-token price of one chat entry, or None when it has none per token."""
+def _read_quote(key: str, entry: dict) -> list[PriceQuote]:
+    """The text-token price of one chat entry; none when it is not billed per token."""
     where = f"entry {key!r}"
     prices = [
         _read_price(entry, field, where)
         for field in ("input_cost_per_token", "output_cost_per_token")
     ]
     if prices == [None, None]:
-        return None
+        return []
 
     provider = read_text(entry, "litellm_provider", FORMAT, where)
-    return build_quote(key, provider, *prices)
+    return [build_quote(key, provider, *prices)]
 
 
 def _read_price(entry: dict, field: str, where: str) -> float | None:
@@ -80,7 +73,7 @@ def _read_price(entry: dict, field: str, where: str) -> float | None:
     return None if value is None else per_token_to_per_mtok(value)
 
 
-def _read_fact(key: str, entry: dict) -> ModelFact | None:
+def _read_fact(key: str, entry: dict) -> list[ModelFact]:
     """Context window, output limit, reasoning flag and deprecation of one entry."""
     where = f"entry {key!r}"
     # NOTE: legacy `max_tokens` is not read: on entries without `max_input_tokens` it
@@ -96,8 +89,8 @@ def _read_fact(key: str, entry: dict) -> ModelFact | None:
 
     facts = (context_window, max_output, is_reasoning, deprecation_date)
     if all(fact is None for fact in facts):
-        return None
-    return ModelFact(
+        return []
+    fact = ModelFact(
         raw_model_name=key,
         provider=read_text(entry, "litellm_provider", FORMAT, where),
         context_window_tokens=context_window,
@@ -105,3 +98,4 @@ def _read_fact(key: str, entry: dict) -> ModelFact | None:
         is_reasoning=is_reasoning,
         deprecation_date=deprecation_date,
     )
+    return [fact]

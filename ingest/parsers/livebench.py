@@ -26,6 +26,9 @@ FORMAT = "livebench"
 
 GLOBAL_AVERAGE = "LiveBench Global Average"
 
+# task -> (value, text as written) for one row
+TaskValues = dict[str, tuple[float, str]]
+
 
 def parse(table: bytes, categories: bytes | None = None) -> ParseResult:
     """Task values per model, plus category and global averages when `categories`."""
@@ -69,8 +72,8 @@ def _warn_missing_tasks(
             )
 
 
-def _task_values(row: CsvRow, tasks: list[str], warnings: list[str]) -> dict:
-    values: dict[str, tuple[float, str]] = {}
+def _task_values(row: CsvRow, tasks: list[str], warnings: list[str]) -> TaskValues:
+    values: TaskValues = {}
     for task in tasks:
         text = row.cells[task].strip()
         try:
@@ -83,7 +86,7 @@ def _task_values(row: CsvRow, tasks: list[str], warnings: list[str]) -> dict:
     return values
 
 
-def _observe_tasks(row: CsvRow, values: dict) -> list[Observation]:
+def _observe_tasks(row: CsvRow, values: TaskValues) -> list[Observation]:
     model = row.cells["model"].strip()
     return [
         Observation(model, f"LiveBench {task}", value, text, "percent")
@@ -92,7 +95,7 @@ def _observe_tasks(row: CsvRow, values: dict) -> list[Observation]:
 
 
 def _observe_averages(
-    row: CsvRow, values: dict, category_map: dict[str, list[str]]
+    row: CsvRow, values: TaskValues, category_map: dict[str, list[str]]
 ) -> list[Observation]:
     model = row.cells["model"].strip()
     averages: dict[str, float] = {}

@@ -1,10 +1,9 @@
 """Parse OTBear/llm-api-pricing: daily `llm_pricing.json` snapshots and its change log.
 
 A snapshot is `{provider: {model_id: {"input", "output"}}}` in USD per million text
-tokens; `openrouter` ids are slugs with `:free` and (from 2026-08-07) `:batch`
-variants, and OpenRouter's `-1` "variable price" shows up as -1000000. The change log
-(`news/log.jsonl`) is the source's own record of what changed, kept as ground truth
-for our change detection; it is read here and compared, never loaded. Pure.
+tokens; `openrouter` slugs come with `:free` and (from 2026-08-07) `:batch` variants,
+and OpenRouter's `-1` "variable price" shows up as -1000000. The change log is the
+source's own record of changes: ground truth for our change detection tests. Pure.
 """
 
 from __future__ import annotations
@@ -27,6 +26,9 @@ from ingest.records import ParseResult, PriceQuote
 
 FORMAT = "llm_api_pricing"
 CHANGE_TYPES = ("price_change", "new", "removed")
+
+# The price before and after an event, USD per million tokens; None when not stated.
+Sides = tuple[float | None, float | None]
 
 logger = logging.getLogger(__name__)
 
@@ -107,15 +109,7 @@ def _read_change(day: date, event: object, where: str) -> PublishedPriceChange:
     model = _read_name(event, "model", f"{where} event")
     where = f"{where} event for {model!r}"
 
-    if kind == "price_change":
-        input_sides = _read_old_new(event, "input", where)
-        output_sides = _read_old_new(event, "output", where)
-    elif kind == "new":
-        input_sides = (None, _read_float(event, "input", where))
-        output_sides = (None, _read_float(event, "output", where))
-    else:
-        input_sides = (_read_float(event, "last_input", where), None)
-        output_sides = (_read_float(event, "last_output", where), None)
+    input_sides, output_sides = _read_sides(kind, event, where)
     return PublishedPriceChange(
         date=day,
         type=kind,
@@ -126,6 +120,18 @@ def _read_change(day: date, event: object, where: str) -> PublishedPriceChange:
         output_before=output_sides[0],
         output_after=output_sides[1],
     )
+
+
+def _read_sides(kind: str, event: dict, where: str) -> tuple[Sides, Sides]:
+    """Before and after of the input price, then of the output price."""
+    if kind == "price_change":
+        input_sides = _read_old_new(event, "input", where)
+        return input_sides, _read_old_new(event, "output", where)
+    if kind == "new":
+        after = [_read_float(event, key, where) for key in ("input", "output")]
+        return (None, after[0]), (None, after[1])
+    before = [_read_float(event, key, where) for key in ("last_input", "last_output")]
+    return (before[0], None), (before[1], None)
 
 
 def _read_name(event: dict, key: str, where: str) -> str:
@@ -140,9 +146,7 @@ def _read_float(event: dict, key: str, where: str) -> float | None:
     return None if value is None else float(value)
 
 
-def _read_old_new(
-    event: dict, key: str, where: str
-) -> tuple[float | None, float | None]:
+def _read_old_new(event: dict, key: str, where: str) -> Sides:
     """The `{"old", "new", "pct"}` of one price; (None, None) when it did not move."""
     change = event.get(key)
     if change is None:

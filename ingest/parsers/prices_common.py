@@ -10,12 +10,15 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 
 from ingest.errors import ParseError
 from ingest.records import PriceQuote
 
 SEEN_MAX_CHARS = 60
 SIGNIFICANT_DIGITS = 12
+
+T = TypeVar("T")
 
 
 def parse_error(fmt: str, where: str, seen: object, expected: str) -> ParseError:
@@ -46,7 +49,7 @@ def load_json(data: bytes, fmt: str) -> object:
         ) from error
 
 
-def expect(value: object, kind: type, fmt: str, where: str, expected: str):
+def expect(value: object, kind: type[T], fmt: str, where: str, expected: str) -> T:
     """Return `value` when it is a `kind`, else raise a ParseError naming `where`."""
     if not isinstance(value, kind):
         raise parse_error(fmt, where, value, expected)

@@ -12,6 +12,7 @@ import io
 import json
 import logging
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +23,8 @@ from ingest.records import Observation, ParseResult
 
 logger = logging.getLogger(__name__)
 
+# MMMU writes "2025-4-30"; a time after the date is ignored.
+DATE_PATTERN = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 MISSING_MARKERS = frozenset({"", "-", "N/A", "n/a", "NA", "null", "None"})
 
 
@@ -121,13 +124,18 @@ def number_text(value: object) -> str:
 
 
 def parse_date(value: object) -> date | None:
-    """A date from a YAML date or an ISO `YYYY-MM-DD...` string; None otherwise."""
+    """A date from a YAML date or a `YYYY-MM-DD` string (unpadded too); else None.
+
+    >>> parse_date("2025-4-30"), parse_date("2024-10-22T10:54:34"), parse_date("-")
+    (datetime.date(2025, 4, 30), datetime.date(2024, 10, 22), None)
+    """
     if isinstance(value, date):
         return value
-    if not isinstance(value, str):
+    match = DATE_PATTERN.match(value.strip()) if isinstance(value, str) else None
+    if match is None:
         return None
     try:
-        return date.fromisoformat(value.strip()[:10])
+        return date(*(int(part) for part in match.groups()))
     except ValueError:
         return None
 

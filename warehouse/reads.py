@@ -1,0 +1,121 @@
+"""Reads for the commands: models by name, prices as of an instant, reference rows.
+
+Names are matched case-insensitively through the alias table; an unknown name raises
+`NotFoundError` listing close matches.
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+from ingest.names import name_key, resolve_name
+from warehouse.errors import NotFoundError
+from warehouse.reference import select_model_aliases
+
+
+def select_rows(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Any = None
+) -> list[dict[str, Any]]:
+    """Run a query and return its rows as dicts."""
+    cursor = con.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def select_model_by_name(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any]:
+    """The model a name, id or alias refers to; NotFoundError with suggestions if none."""
+    resolved = resolve_name(name, select_model_aliases(con)).resolved_id
+    if resolved is None:
+        raise NotFoundError(
+            f"no model named {name!r}{_suggestions(con, name)}; "
+            "`leaderboard show` lists the models"
+        )
+    return select_rows(con, "SELECT * FROM models WHERE model_id = ?", [resolved])[0]
+
+
+def _suggestions(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    names = [row[0] for row in con.execute("SELECT name FROM models").fetchall()]
+    by_key = {name_key(n): n for n in names}
+    close = difflib.get_close_matches(name_key(name), list(by_key), n=3, cutoff=0.5)
+    if not close:
+        return ""
+    return "; did you mean " + ", ".join(repr(by_key[key]) for key in close) + "?"
+
+
+def select_categories(
+    con: duckdb.DuckDBPyConnection, methodology_id: str
+) -> list[dict[str, Any]]:
+    """The methodology's categories, heaviest first."""
+    return select_rows(
+        con,
+        "SELECT category_id, name, weight_pct FROM methodology_categories "
+        "WHERE methodology_id = ? ORDER BY weight_pct DESC, category_id",
+        [methodology_id],
+    )
+
+
+def select_category_id(
+    con: duckdb.DuckDBPyConnection, methodology_id: str, name: str
+) -> str:
+    """A category id from its id or name, case-insensitively."""
+    categories = select_categories(con, methodology_id)
+    for row in categories:
+        if name_key(name) in (name_key(row["category_id"]), name_key(row["name"])):
+            return row["category_id"]
+    known = ", ".join(row["category_id"] for row in categories)
+    raise NotFoundError(f"no category named {name!r}; use one of: {known}")
+
+
+def select_benchmark_rules(
+    con: duckdb.DuckDBPyConnection, methodology_id: str
+) -> dict[str, dict[str, Any]]:
+    """Benchmark id to its name, unit and rule in one methodology version."""
+    rows = select_rows(
+        con,
+        "SELECT mb.*, b.name, b.unit, b.direction FROM methodology_benchmarks mb "
+        "JOIN benchmarks b USING (benchmark_id) WHERE mb.methodology_id = ?",
+        [methodology_id],
+    )
+    return {row["benchmark_id"]: row for row in rows}
+
+
+def select_prices_as_of(
+    con: duckdb.DuckDBPyConnection, as_of: datetime, model_ids: list[str]
+) -> dict[str, dict[str, Any]]:
+    """One price per model as of `as_of`: curated first, then official, then newest."""
+    rows = select_rows(
+        con,
+        """
+        SELECT p.model_id, p.state, p.input_usd_per_mtok, p.output_usd_per_mtok,
+               p.source_id, p.snapshot_sha256, p.citation_url, p.valid_from
+        FROM prices p LEFT JOIN sources s USING (source_id)
+        WHERE list_contains($models, p.model_id)
+          AND p.valid_from <= $as_of AND (p.valid_to IS NULL OR p.valid_to > $as_of)
+        QUALIFY row_number() OVER (
+            PARTITION BY p.model_id
+            ORDER BY CASE s.trust WHEN 'curated' THEN 3 WHEN 'official' THEN 2 ELSE 1 END
+                     DESC, p.valid_from DESC, p.source_id) = 1
+        """,
+        {"models": model_ids, "as_of": as_of},
+    )
+    return {row["model_id"]: row for row in rows}
+
+
+def select_unresolved_benchmarks(
+    con: duckdb.DuckDBPyConnection, model_id: str, as_of: datetime
+) -> list[dict[str, Any]]:
+    """This model's values whose benchmark name matched nothing, as of `as_of`."""
+    return select_rows(
+        con,
+        """
+        SELECT source_id, raw_benchmark_name, value_text FROM observations
+        WHERE model_id = $model AND benchmark_id IS NULL
+          AND valid_from <= $as_of AND (valid_to IS NULL OR valid_to > $as_of)
+        ORDER BY source_id, raw_benchmark_name
+        """,
+        {"model": model_id, "as_of": as_of},
+    )
