@@ -115,7 +115,9 @@ def thresholds_of(methodology: Methodology) -> Thresholds:
     )
 
 
-def fill_warehouse(con: duckdb.DuckDBPyConnection, size: Size, seed: int = 7) -> Methodology:
+def fill_warehouse(
+    con: duckdb.DuckDBPyConnection, size: Size, seed: int = 7
+) -> Methodology:
     """Store a synthetic methodology, the sources and the observations; return it."""
     rng = np.random.default_rng(seed)
     methodology = make_methodology(size.benchmark_count, rng)
@@ -133,7 +135,9 @@ def fill_warehouse(con: duckdb.DuckDBPyConnection, size: Size, seed: int = 7) ->
     return methodology
 
 
-def _sample_pairs(size: Size, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _sample_pairs(
+    size: Size, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """(model index, benchmark index) pairs: each model covers 5-30% of benchmarks."""
     density = rng.uniform(0.05, 0.30, size.model_count).astype(np.float32)
     models, benchmarks = [], []
@@ -147,7 +151,9 @@ def _sample_pairs(size: Size, rng: np.random.Generator) -> tuple[np.ndarray, np.
 
 
 def _observation_rows(
-    pairs: tuple[np.ndarray, np.ndarray], methodology: Methodology, rng: np.random.Generator
+    pairs: tuple[np.ndarray, np.ndarray],
+    methodology: Methodology,
+    rng: np.random.Generator,
 ) -> pa.Table:
     """One current row per pair, plus second sources, closed history and orphans."""
     models, benchmarks = pairs
@@ -157,7 +163,9 @@ def _observation_rows(
     model = np.concatenate([models, models[second], models[history]])
     bench = np.concatenate([benchmarks, benchmarks[second], benchmarks[history]])
     source = rng.choice(len(SOURCES), count, p=[0.1, 0.3, 0.3, 0.3])
-    source = np.concatenate([source, (source[second] + 1) % len(SOURCES), source[history]])
+    source = np.concatenate(
+        [source, (source[second] + 1) % len(SOURCES), source[history]]
+    )
     total = len(model)
 
     as_of_us = int(AS_OF.timestamp() * 1_000_000)
@@ -175,19 +183,21 @@ def _observation_rows(
             "value": _values(bench, methodology, rng),
             "is_verified": rng.random(total) < 0.4,
             "reported_date": pa.array(
-                reported_days.astype(np.int32), pa.date32(), mask=rng.random(total) < 0.1
+                reported_days.astype(np.int32),
+                pa.date32(),
+                mask=rng.random(total) < 0.1,
             ),
             "retrieved_at": _instants(valid_from),
             "valid_from": _instants(valid_from),
-            "valid_to": pa.array(
-                retrieved, pa.timestamp("us", tz="UTC"), mask=~closed
-            ),
+            "valid_to": pa.array(retrieved, pa.timestamp("us", tz="UTC"), mask=~closed),
             "is_unresolved": rng.random(total) < 0.005,
         }
     )
 
 
-def _values(bench: np.ndarray, methodology: Methodology, rng: np.random.Generator) -> np.ndarray:
+def _values(
+    bench: np.ndarray, methodology: Methodology, rng: np.random.Generator
+) -> np.ndarray:
     low = np.array([r.normalise_low for r in methodology.benchmarks])
     high = np.array([r.normalise_high for r in methodology.benchmarks])
     span = high[bench] - low[bench]

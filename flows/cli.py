@@ -39,7 +39,9 @@ def parse_instant(text: str | None) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise click.BadParameter(f"{text!r} is not an ISO 8601 date or instant") from None
+        raise click.BadParameter(
+            f"{text!r} is not an ISO 8601 date or instant"
+        ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
@@ -66,32 +68,60 @@ def _open_for_read(ctx: click.Context):
 
     path = ctx.obj["settings"].db_path
     if not Path(path).exists():
-        raise CommandError(f"no warehouse at {str(path)!r}; run `leaderboard refresh` first")
+        raise CommandError(
+            f"no warehouse at {str(path)!r}; run `leaderboard refresh` first"
+        )
     return _run(open_database, path, read_only=True, busy_timeout_s=5.0)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", type=click.Path(dir_okay=False), help="DuckDB file to use.")
-@click.option("-v", "--verbose", count=True, help="Log INFO (-v) or DEBUG (-vv) to stderr.")
+@click.option(
+    "-v", "--verbose", count=True, help="Log INFO (-v) or DEBUG (-vv) to stderr."
+)
 @click.pass_context
 def main(ctx: click.Context, db: str | None, verbose: int) -> None:
     """Leaderboard refresher: sourced values, dated methodology, scores, comparisons."""
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
-    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=level, stream=sys.stderr, format="%(levelname)s %(name)s %(message)s"
+    )
     ctx.obj = {"settings": load_settings(db), "console": Console()}
 
 
 @main.command()
-@click.option("--at", "at_text", help="Run as if the clock read this instant (ISO 8601).")
+@click.option(
+    "--at", "at_text", help="Run as if the clock read this instant (ISO 8601)."
+)
+@click.option(
+    "--catalogue",
+    "catalogue_dir",
+    type=click.Path(file_okay=False),
+    help="Read the curated catalogue from this folder instead of the bundled one.",
+)
+@click.option(
+    "--methodology-dir",
+    type=click.Path(file_okay=False),
+    help="Read methodology versions (*.toml) from this folder.",
+)
 @click.option("--top", type=int, default=10, show_default=True, help="Rows to print.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 @click.pass_context
-def refresh(ctx: click.Context, at_text: str | None, top: int, as_json: bool) -> None:
+def refresh(
+    ctx: click.Context,
+    at_text: str | None,
+    catalogue_dir: str | None,
+    methodology_dir: str | None,
+    top: int,
+    as_json: bool,
+) -> None:
     """Load the methodology and catalogue, score, and store a publication."""
     from flows.run import run_refresh
 
     at = parse_instant(at_text) or datetime.now(UTC)
-    summary = _run(run_refresh, ctx.obj["settings"].db_path, at)
+    summary = _run(
+        run_refresh, ctx.obj["settings"].db_path, at, catalogue_dir, methodology_dir
+    )
     console: Console = ctx.obj["console"]
     if as_json:
         render.print_json(console, summary)
@@ -100,20 +130,31 @@ def refresh(ctx: click.Context, at_text: str | None, top: int, as_json: bool) ->
     console.print(
         f"publication {summary['publication']['publication_id']} ({state}): "
         f"{summary['publication']['model_count']} models, "
-        f"{summary['publication']['ranked_count']} ranked", highlight=False,
+        f"{summary['publication']['ranked_count']} ranked",
+        highlight=False,
     )
     ctx.invoke(show, top=top)
 
 
 @main.command()
 @click.option("--category", help="A category id or name; overall when omitted.")
-@click.option("--lane", type=click.Choice(LANES), default="provisional", show_default=True)
+@click.option(
+    "--lane", type=click.Choice(LANES), default="provisional", show_default=True
+)
 @click.option("--top", type=int, help="Show only the first N ranked models.")
-@click.option("--as-of", "as_of_text", help="Show the publication in force at this instant.")
+@click.option(
+    "--as-of", "as_of_text", help="Show the publication in force at this instant."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def show(ctx: click.Context, category: str | None = None, lane: str = "provisional",
-         top: int | None = None, as_of_text: str | None = None, as_json: bool = False) -> None:
+def show(
+    ctx: click.Context,
+    category: str | None = None,
+    lane: str = "provisional",
+    top: int | None = None,
+    as_of_text: str | None = None,
+    as_json: bool = False,
+) -> None:
     """Print the overall or one category's leaderboard."""
     from flows.views import leaderboard_rows, require_publication
     from warehouse.reads import select_category_id
@@ -122,28 +163,42 @@ def show(ctx: click.Context, category: str | None = None, lane: str = "provision
     publication = _run(require_publication, con, parse_instant(as_of_text))
     category_id = (
         _run(select_category_id, con, publication["methodology_id"], category)
-        if category else None
+        if category
+        else None
     )
     rows = leaderboard_rows(con, publication, lane, category_id)
     console: Console = ctx.obj["console"]
     if as_json:
-        render.print_json(console, render.leaderboard_json(rows, publication, lane,
-                                                           category_id, top))
+        render.print_json(
+            console, render.leaderboard_json(rows, publication, lane, category_id, top)
+        )
         return
-    title = (f"{category_id or 'Overall'} leaderboard, {lane} lane, as of "
-             f"{publication['as_of']:%Y-%m-%d %H:%M} UTC ({publication['methodology_id']})")
+    title = (
+        f"{category_id or 'Overall'} leaderboard, {lane} lane, as of "
+        f"{publication['as_of']:%Y-%m-%d %H:%M} UTC ({publication['methodology_id']})"
+    )
     console.print(render.leaderboard_table(rows, title, top))
 
 
 @main.command()
 @click.argument("model_a")
 @click.argument("model_b")
-@click.option("--lane", type=click.Choice(LANES), default="provisional", show_default=True)
-@click.option("--as-of", "as_of_text", help="Compare in the publication at this instant.")
+@click.option(
+    "--lane", type=click.Choice(LANES), default="provisional", show_default=True
+)
+@click.option(
+    "--as-of", "as_of_text", help="Compare in the publication at this instant."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def compare(ctx: click.Context, model_a: str, model_b: str, lane: str,
-            as_of_text: str | None, as_json: bool) -> None:
+def compare(
+    ctx: click.Context,
+    model_a: str,
+    model_b: str,
+    lane: str,
+    as_of_text: str | None,
+    as_json: bool,
+) -> None:
     """Compare two models head to head."""
     from flows.views import comparison, require_publication
     from scoring.compare import comparison_json
@@ -163,12 +218,20 @@ def compare(ctx: click.Context, model_a: str, model_b: str, lane: str,
 @main.command()
 @click.argument("model")
 @click.option("--category", help="Explain one category only.")
-@click.option("--lane", type=click.Choice(LANES), default="provisional", show_default=True)
+@click.option(
+    "--lane", type=click.Choice(LANES), default="provisional", show_default=True
+)
 @click.option("--as-of", "as_of_text", help="Explain the publication at this instant.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def explain(ctx: click.Context, model: str, category: str | None, lane: str,
-            as_of_text: str | None, as_json: bool) -> None:
+def explain(
+    ctx: click.Context,
+    model: str,
+    category: str | None,
+    lane: str,
+    as_of_text: str | None,
+    as_json: bool,
+) -> None:
     """Explain a model's scores: values, weights, and what was left out and why."""
     from flows.views import explanation, require_publication
     from warehouse.reads import select_category_id
@@ -177,39 +240,60 @@ def explain(ctx: click.Context, model: str, category: str | None, lane: str,
     publication = _run(require_publication, con, parse_instant(as_of_text))
     category_id = (
         _run(select_category_id, con, publication["methodology_id"], category)
-        if category else None
+        if category
+        else None
     )
     result = _run(explanation, con, publication, lane, model)
     console: Console = ctx.obj["console"]
     if as_json:
         payload = render.explanation_json(result)
         if category_id:
-            payload["categories"] = [c for c in payload["categories"]
-                                     if c["category_id"] == category_id]
+            payload["categories"] = [
+                c for c in payload["categories"] if c["category_id"] == category_id
+            ]
         render.print_json(console, payload)
     else:
         render.print_explanation(console, result, category_id)
 
 
 @main.command()
-@click.option("--table", "table", required=True, help="models, observations, prices, "
-              "publications, scores, category-scores, benchmarks, sources, snapshots, "
-              "unresolved-names.")
-@click.option("--format", "fmt", type=click.Choice(("csv", "json", "parquet")),
-              default="csv", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write; "
-              "default <table>.<format> in the current folder.")
-@click.option("--as-of", "as_of_text", help="History rows valid, or the publication in "
-              "force, at this instant.")
+@click.option(
+    "--table",
+    "table",
+    required=True,
+    help="models, observations, prices, "
+    "publications, scores, category-scores, benchmarks, sources, snapshots, "
+    "unresolved-names.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("csv", "json", "parquet")),
+    default="csv",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    help="File to write; default <table>.<format> in the current folder.",
+)
+@click.option(
+    "--as-of",
+    "as_of_text",
+    help="History rows valid, or the publication in force, at this instant.",
+)
 @click.pass_context
-def export(ctx: click.Context, table: str, fmt: str, output: str | None,
-           as_of_text: str | None) -> None:
+def export(
+    ctx: click.Context, table: str, fmt: str, output: str | None, as_of_text: str | None
+) -> None:
     """Export a table as CSV, JSON lines or Parquet."""
     from warehouse.export import TABLES, export_table
 
     if table not in TABLES:
-        raise click.BadParameter(f"{table!r}; use one of {', '.join(TABLES)}",
-                                 param_hint="--table")
+        raise click.BadParameter(
+            f"{table!r}; use one of {', '.join(TABLES)}", param_hint="--table"
+        )
     con = _open_for_read(ctx)
     path = Path(output or f"{table}.{fmt}")
     count = _run(export_table, con, table, fmt, path, parse_instant(as_of_text))

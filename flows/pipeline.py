@@ -12,8 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from ingest.catalogue import BenchmarkScale, Catalogue, load_catalogue
 from ingest.names import ResolvedBatch, name_key, resolve_batch
@@ -38,13 +37,32 @@ from warehouse.reference import (
     upsert_sources,
 )
 
+if TYPE_CHECKING:
+    import duckdb
+
 logger = logging.getLogger(__name__)
 
 CATALOGUE_SOURCES = (
-    SourceRow("catalogue-models", "Curated catalogue: models and prices", None,
-              "catalogue-models", "prices", "curated", 30, 3650),
-    SourceRow("catalogue-values", "Curated catalogue: cited values", None,
-              "catalogue-values", "scores", "curated", 30, 3650),
+    SourceRow(
+        "catalogue-models",
+        "Curated catalogue: models and prices",
+        None,
+        "catalogue-models",
+        "prices",
+        "curated",
+        30,
+        3650,
+    ),
+    SourceRow(
+        "catalogue-values",
+        "Curated catalogue: cited values",
+        None,
+        "catalogue-values",
+        "scores",
+        "curated",
+        30,
+        3650,
+    ),
 )
 
 
@@ -69,10 +87,12 @@ class PublishSummary:
     ranked_count: int
 
 
-def load_methodologies(con: duckdb.DuckDBPyConnection) -> list[Methodology]:
-    """Validate every bundled methodology file, then store the versions not yet stored."""
+def load_methodologies(
+    con: duckdb.DuckDBPyConnection, paths: list[Path] | None = None
+) -> list[Methodology]:
+    """Validate every methodology file, then store the versions not yet stored."""
     methodologies = sorted(
-        (load_methodology(path) for path in bundled_methodology_paths()),
+        (load_methodology(path) for path in paths or bundled_methodology_paths()),
         key=lambda m: m.effective_from,
     )
     for methodology in methodologies:
@@ -85,7 +105,9 @@ def benchmark_scales(methodologies: list[Methodology]) -> dict[str, BenchmarkSca
     scales: dict[str, BenchmarkScale] = {}
     for methodology in methodologies:
         for rule in methodology.benchmarks:
-            scale = BenchmarkScale(rule.benchmark_id, rule.unit, rule.scale_min, rule.scale_max)
+            scale = BenchmarkScale(
+                rule.benchmark_id, rule.unit, rule.scale_min, rule.scale_max
+            )
             for name in (rule.benchmark_id, rule.name, *rule.aliases):
                 scales[name_key(name)] = scale
     return scales
@@ -99,15 +121,19 @@ def load_catalogue_into(
         upsert_sources(con, CATALOGUE_SOURCES)
         upsert_models(con, catalogue.models, at)
         batch = resolve_batch(
-            catalogue.observations, catalogue.price_quotes, trust="curated",
+            catalogue.observations,
+            catalogue.price_quotes,
+            trust="curated",
             model_aliases=select_model_aliases(con),
             benchmark_aliases=select_benchmark_aliases(con),
         )
         return [
-            _load_snapshot(con, "catalogue-models", catalogue.models_bytes, batch, at,
-                           prices=True),
-            _load_snapshot(con, "catalogue-values", catalogue.values_bytes, batch, at,
-                           prices=False),
+            _load_snapshot(
+                con, "catalogue-models", catalogue.models_bytes, batch, at, prices=True
+            ),
+            _load_snapshot(
+                con, "catalogue-values", catalogue.values_bytes, batch, at, prices=False
+            ),
         ]
 
 
@@ -143,26 +169,36 @@ def publish(con: duckdb.DuckDBPyConnection, at: datetime) -> PublishSummary:
         con, at, methodology["methodology_id"], _thresholds(methodology)
     )
     latest = select_publication(con, at)
-    if latest and latest["content_hash"] == computed.content_hash and (
-        latest["methodology_id"] == computed.methodology_id
+    if (
+        latest
+        and latest["content_hash"] == computed.content_hash
+        and (latest["methodology_id"] == computed.methodology_id)
     ):
         logger.info("publication unchanged publication_id=%s", latest["publication_id"])
         return PublishSummary(
-            latest["publication_id"], False, latest["methodology_id"],
-            latest["model_count"], latest["ranked_count"],
+            latest["publication_id"],
+            False,
+            latest["methodology_id"],
+            latest["model_count"],
+            latest["ranked_count"],
         )
     with transaction(con):
         publication_id, is_new = insert_publication(con, computed)
     stored = select_publication(con, at)
     return PublishSummary(
-        publication_id, is_new, computed.methodology_id,
-        stored["model_count"], stored["ranked_count"],
+        publication_id,
+        is_new,
+        computed.methodology_id,
+        stored["model_count"],
+        stored["ranked_count"],
     )
 
 
 def _thresholds(methodology: dict[str, object]) -> Thresholds:
     return Thresholds(
-        category_min_coverage_fraction=float(methodology["category_min_coverage_fraction"]),
+        category_min_coverage_fraction=float(
+            methodology["category_min_coverage_fraction"]
+        ),
         overall_min_benchmark_count=int(methodology["overall_min_benchmark_count"]),
         overall_min_category_count=int(methodology["overall_min_category_count"]),
     )
@@ -175,11 +211,23 @@ class RefreshSummary:
 
 
 def refresh(
-    con: duckdb.DuckDBPyConnection, at: datetime, catalogue_dir: Path
+    con: duckdb.DuckDBPyConnection,
+    at: datetime,
+    catalogue_dir: Path,
+    methodology_paths: list[Path] | None = None,
 ) -> RefreshSummary:
-    """Load methodologies and the catalogue, then publish as of `at`."""
+    """Load methodologies and the catalogue, then publish as of `at`.
+
+    Every file is validated before anything is written, and each load is one
+    transaction, so bad input leaves the stored state as it was.
+    """
+    candidates = [
+        load_methodology(p) for p in methodology_paths or bundled_methodology_paths()
+    ]
+    scales = benchmark_scales(sorted(candidates, key=lambda m: m.effective_from))
+    catalogue = load_catalogue(catalogue_dir, scales)
     with transaction(con):
-        methodologies = load_methodologies(con)
-    catalogue = load_catalogue(catalogue_dir, benchmark_scales(methodologies))
+        methodologies = load_methodologies(con, methodology_paths)
+    del methodologies
     loads = load_catalogue_into(con, catalogue, at)
     return RefreshSummary(tuple(loads), publish(con, at))

@@ -25,13 +25,23 @@ def print_json(console: Console, payload: Any) -> None:
 
 def leaderboard_table(rows: list[dict[str, Any]], title: str, top: int | None) -> Table:
     table = Table(title=title, title_justify="left")
-    for name, justify in (("Rank", "right"), ("Model", "left"), ("Score", "right"),
-                          ("Coverage", "right"), ("Confidence", "left")):
+    for name, justify in (
+        ("Rank", "right"),
+        ("Model", "left"),
+        ("Score", "right"),
+        ("Coverage", "right"),
+        ("Confidence", "left"),
+    ):
         table.add_column(name, justify=justify, no_wrap=name != "Model")
     ranked = [row for row in rows if row.get("rank") is not None]
     for row in ranked[:top] if top else ranked:
-        table.add_row(str(row["rank"]), row["name"], format_score(row["score"]),
-                      _coverage(row), row.get("confidence", ""))
+        table.add_row(
+            str(row["rank"]),
+            row["name"],
+            format_score(row["score"]),
+            _coverage(row),
+            row.get("confidence", ""),
+        )
     return table
 
 
@@ -41,12 +51,26 @@ def _coverage(row: dict[str, Any]) -> str:
     return f"{row['value_count']} in {row['category_count']} cat."
 
 
-def leaderboard_json(rows: list[dict[str, Any]], publication: dict[str, Any],
-                     lane: str, category: str | None, top: int | None) -> dict[str, Any]:
+def leaderboard_json(
+    rows: list[dict[str, Any]],
+    publication: dict[str, Any],
+    lane: str,
+    category: str | None,
+    top: int | None,
+) -> dict[str, Any]:
     ranked = [row for row in rows if row.get("rank") is not None]
     unranked = [row["name"] for row in rows if row.get("rank") is None]
-    keep = ("rank", "name", "model_id", "score", "confidence", "value_count",
-            "category_count", "weighted_value_count", "weighted_benchmark_count")
+    keep = (
+        "rank",
+        "name",
+        "model_id",
+        "score",
+        "confidence",
+        "value_count",
+        "category_count",
+        "weighted_value_count",
+        "weighted_benchmark_count",
+    )
     return {
         "publication_id": publication["publication_id"],
         "as_of": publication["as_of"],
@@ -54,8 +78,15 @@ def leaderboard_json(rows: list[dict[str, Any]], publication: dict[str, Any],
         "lane": lane,
         "category": category,
         "rows": [
-            {key: (round(row[key], 2) if key == "score" and row[key] is not None
-                   else row[key]) for key in keep if key in row}
+            {
+                key: (
+                    round(row[key], 2)
+                    if key == "score" and row[key] is not None
+                    else row[key]
+                )
+                for key in keep
+                if key in row
+            }
             for row in (ranked[:top] if top else ranked)
         ],
         "unranked": unranked,
@@ -86,8 +117,9 @@ def print_comparison(console: Console, comparison: Comparison) -> None:
     console.print(table)
 
 
-def print_explanation(console: Console, explanation: Explanation,
-                      category_id: str | None) -> None:
+def print_explanation(
+    console: Console, explanation: Explanation, category_id: str | None
+) -> None:
     e = explanation
     console.print(
         f"{e.name}: overall {format_score(e.overall_score)} ({e.lane} lane), "
@@ -102,31 +134,50 @@ def print_explanation(console: Console, explanation: Explanation,
             continue
         console.print(_category_heading(category), style="bold", highlight=False)
         table = Table(show_header=True)
-        for name in ("Benchmark", "Value", "Score", "Weight", "Share", "Status", "Source"):
+        for name in (
+            "Benchmark",
+            "Value",
+            "Score",
+            "Weight",
+            "Share",
+            "Status",
+            "Source",
+        ):
             table.add_column(name)
         for v in category.values:
             table.add_row(
-                v.benchmark_name, format_value(v.value, v.unit), format_score(v.normalised),
-                f"{v.weight_pct:g}%", "—" if v.share_pct is None else f"{v.share_pct:.1f}%",
-                v.status, f"{v.source_id} {v.snapshot_sha256[:12]}",
+                v.benchmark_name,
+                format_value(v.value, v.unit),
+                format_score(v.normalised),
+                f"{v.weight_pct:g}%",
+                "—" if v.share_pct is None else f"{v.share_pct:.1f}%",
+                v.status,
+                f"{v.source_id} {v.snapshot_sha256[:12]}",
             )
         console.print(table)
     if not category_id:
         console.print(
             f"Contributions add up to {format_score(e.contribution_total)} "
-            f"(overall {format_score(e.overall_score)}).", highlight=False,
+            f"(overall {format_score(e.overall_score)}).",
+            highlight=False,
         )
     if e.unresolved:
-        console.print("Left out, benchmark name unresolved: " + ", ".join(e.unresolved),
-                      highlight=False)
+        console.print(
+            "Left out, benchmark name unresolved: " + ", ".join(e.unresolved),
+            highlight=False,
+        )
 
 
 def _category_heading(c) -> str:
-    text = (f"{c.name}: {format_score(c.score)} "
-            f"({c.weighted_value_count} of {c.weighted_benchmark_count} weighted benchmarks)")
+    text = (
+        f"{c.name}: {format_score(c.score)} "
+        f"({c.weighted_value_count} of {c.weighted_benchmark_count} weighted benchmarks)"
+    )
     if c.contribution is not None:
-        text += (f"; category weight {c.weight_pct:g}%, {c.overall_share_pct:.1f}% of "
-                 f"overall, contributes {c.contribution:.2f}")
+        text += (
+            f"; category weight {c.weight_pct:g}%, {c.overall_share_pct:.1f}% of "
+            f"overall, contributes {c.contribution:.2f}"
+        )
     elif c.reason:
         text += f"; not in overall: {c.reason}"
     return text
@@ -134,25 +185,42 @@ def _category_heading(c) -> str:
 
 def explanation_json(e: Explanation) -> dict[str, Any]:
     return {
-        "model": e.name, "model_id": e.model_id, "lane": e.lane,
-        "overall": e.overall_score, "rank": e.overall_rank, "is_ranked": e.is_ranked,
-        "ranking_note": e.ranking_note, "confidence": e.confidence,
-        "value_count": e.value_count, "category_count": e.category_count,
+        "model": e.name,
+        "model_id": e.model_id,
+        "lane": e.lane,
+        "overall": e.overall_score,
+        "rank": e.overall_rank,
+        "is_ranked": e.is_ranked,
+        "ranking_note": e.ranking_note,
+        "confidence": e.confidence,
+        "value_count": e.value_count,
+        "category_count": e.category_count,
         "contribution_total": e.contribution_total,
         "categories": [
             {
-                "category_id": c.category_id, "name": c.name, "score": c.score,
-                "weight_pct": c.weight_pct, "overall_share_pct": c.overall_share_pct,
-                "contribution": c.contribution, "is_eligible": c.is_eligible,
+                "category_id": c.category_id,
+                "name": c.name,
+                "score": c.score,
+                "weight_pct": c.weight_pct,
+                "overall_share_pct": c.overall_share_pct,
+                "contribution": c.contribution,
+                "is_eligible": c.is_eligible,
                 "weighted_value_count": c.weighted_value_count,
                 "weighted_benchmark_count": c.weighted_benchmark_count,
                 "reason": c.reason,
                 "values": [
-                    {"benchmark": v.benchmark_name, "value": v.value, "unit": v.unit,
-                     "normalised": v.normalised, "weight_pct": v.weight_pct,
-                     "share_pct": v.share_pct, "status": v.status,
-                     "source_id": v.source_id, "snapshot_sha256": v.snapshot_sha256,
-                     "citation_url": v.citation_url}
+                    {
+                        "benchmark": v.benchmark_name,
+                        "value": v.value,
+                        "unit": v.unit,
+                        "normalised": v.normalised,
+                        "weight_pct": v.weight_pct,
+                        "share_pct": v.share_pct,
+                        "status": v.status,
+                        "source_id": v.source_id,
+                        "snapshot_sha256": v.snapshot_sha256,
+                        "citation_url": v.citation_url,
+                    }
                     for v in c.values
                 ],
             }

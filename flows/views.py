@@ -8,9 +8,7 @@ command answers for one `as_of` instant and one methodology version.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
-
-import duckdb
+from typing import TYPE_CHECKING, Any
 
 from scoring.compare import (
     CategoryView,
@@ -38,6 +36,9 @@ from warehouse.reads import (
 )
 from warehouse.reference import select_methodology_in_force
 
+if TYPE_CHECKING:
+    import duckdb
+
 RUNTIME_METRICS = ("output_tokens_per_s", "ttft_s")
 
 
@@ -48,9 +49,7 @@ def require_publication(
     publication = select_publication(con, as_of)
     if publication is None:
         when = f" at or before {as_of.isoformat()}" if as_of else ""
-        raise NotFoundError(
-            f"no publication{when}; run `leaderboard refresh` first"
-        )
+        raise NotFoundError(f"no publication{when}; run `leaderboard refresh` first")
     return publication
 
 
@@ -67,7 +66,9 @@ def leaderboard_rows(
 
 
 def chosen_values(
-    con: duckdb.DuckDBPyConnection, publication: dict[str, Any], lane: str,
+    con: duckdb.DuckDBPyConnection,
+    publication: dict[str, Any],
+    lane: str,
     model_ids: list[str],
 ) -> list[dict[str, Any]]:
     """The values the publication used for these models, with rules and provenance."""
@@ -88,13 +89,15 @@ def chosen_values(
     as_of_date = publication["as_of"].date()
     return [
         {
-            **row, **provenance[row["observation_id"]],
+            **row,
+            **provenance[row["observation_id"]],
             "name": rules[row["benchmark_id"]]["name"],
             "unit": rules[row["benchmark_id"]]["unit"],
             "max_age_days": rules[row["benchmark_id"]]["max_age_days"],
             "age_days": (as_of_date - row["age_date"]).days,
         }
-        for row in chosen if row["lane"] == lane
+        for row in chosen
+        if row["lane"] == lane
     ]
 
 
@@ -105,7 +108,8 @@ def model_side(
     model = select_model_by_name(con, name)
     model_id = model["model_id"]
     overall = [
-        row for row in select_overall_rows(con, publication["publication_id"], lane)
+        row
+        for row in select_overall_rows(con, publication["publication_id"], lane)
         if row["model_id"] == model_id
     ]
     categories = select_category_rows(
@@ -123,15 +127,24 @@ def model_side(
         price=_price_view(price),
         categories={
             row["category_id"]: CategoryView(
-                row["category_id"], row["score"], row["weighted_value_count"],
-                row["weighted_benchmark_count"], row["is_eligible"],
+                row["category_id"],
+                row["score"],
+                row["weighted_value_count"],
+                row["weighted_benchmark_count"],
+                row["is_eligible"],
             )
             for row in categories
         },
         values={
             v["benchmark_id"]: ValueView(
-                v["benchmark_id"], v["name"], v["category_id"], v["value"], v["unit"],
-                v["normalised"], v["is_counted_benchmark"] and v["is_fresh"], v["is_fresh"],
+                v["benchmark_id"],
+                v["name"],
+                v["category_id"],
+                v["value"],
+                v["unit"],
+                v["normalised"],
+                v["is_counted_benchmark"] and v["is_fresh"],
+                v["is_fresh"],
             )
             for v in values
         },
@@ -143,14 +156,19 @@ def _price_view(price: dict[str, Any] | None) -> PriceView:
     if price is None:
         return PriceView("unknown", None, None)
     return PriceView(
-        price["state"], price["input_usd_per_mtok"], price["output_usd_per_mtok"],
+        price["state"],
+        price["input_usd_per_mtok"],
+        price["output_usd_per_mtok"],
         price["source_id"],
     )
 
 
 def comparison(
-    con: duckdb.DuckDBPyConnection, publication: dict[str, Any], lane: str,
-    name_a: str, name_b: str,
+    con: duckdb.DuckDBPyConnection,
+    publication: dict[str, Any],
+    lane: str,
+    name_a: str,
+    name_b: str,
 ) -> Comparison:
     """Compare two models named by name, id or alias."""
     a = model_side(con, publication, lane, name_a)
@@ -165,9 +183,11 @@ def comparison(
             row["category_id"],
             row["name"],
             sum(
-                1 for rule in rules
+                1
+                for rule in rules
                 if rule["category_id"] == row["category_id"]
-                and rule["is_weighted"] and rule["staleness"] == "current"
+                and rule["is_weighted"]
+                and rule["staleness"] == "current"
             ),
         )
         for row in select_categories(con, publication["methodology_id"])
@@ -182,7 +202,8 @@ def explanation(
     model = select_model_by_name(con, name)
     model_id = model["model_id"]
     overall = [
-        row for row in select_overall_rows(con, publication["publication_id"], lane)
+        row
+        for row in select_overall_rows(con, publication["publication_id"], lane)
         if row["model_id"] == model_id
     ]
     methodology = select_methodology_in_force(con, publication["as_of"])
@@ -191,9 +212,12 @@ def explanation(
         for row in select_unresolved_benchmarks(con, model_id, publication["as_of"])
     )
     return build_explanation(
-        model, lane, overall[0] if overall else None,
-        select_category_rows(con, publication["publication_id"], lane,
-                             model_ids=[model_id]),
+        model,
+        lane,
+        overall[0] if overall else None,
+        select_category_rows(
+            con, publication["publication_id"], lane, model_ids=[model_id]
+        ),
         select_categories(con, publication["methodology_id"]),
         chosen_values(con, publication, lane, [model_id]),
         coverage_fraction=methodology["category_min_coverage_fraction"],

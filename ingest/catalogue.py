@@ -91,7 +91,9 @@ def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise CatalogueError(f"cannot read catalogue file {str(path)!r}: {exc}") from exc
+        raise CatalogueError(
+            f"cannot read catalogue file {str(path)!r}: {exc}"
+        ) from exc
 
 
 def _model_keys(model: CatalogueModel) -> tuple[str, ...]:
@@ -110,11 +112,12 @@ def parse_models(
     for index, entry in enumerate(doc.get("models", []), start=1):
         here = f"{where}: model #{index} ({entry.get('model_id', '?')!r})"
         model = _model(entry, here)
-        for key in map(name_key, _model_keys(model)):
-            if seen.setdefault(key, model.model_id) != model.model_id:
+        for alias in _model_keys(model):
+            owner = seen.setdefault(name_key(alias), model.model_id)
+            if owner != model.model_id:
                 raise CatalogueError(
-                    f"{here}: name or alias {key!r} already belongs to "
-                    f"{seen[key]!r}; an alias must name exactly one model"
+                    f"{here}: name or alias {alias!r} already belongs to {owner!r}; "
+                    "an alias must name exactly one model"
                 )
         models.append(model)
         if "price" in entry:
@@ -130,7 +133,9 @@ def _model(entry: dict[str, Any], here: str) -> CatalogueModel:
             raise CatalogueError(f"{here}: missing {key!r}; every model needs it")
     context = entry.get("context_window_tokens")
     if context is not None and (not isinstance(context, int) or context <= 0):
-        raise CatalogueError(f"{here}: context_window_tokens must be a positive integer")
+        raise CatalogueError(
+            f"{here}: context_window_tokens must be a positive integer"
+        )
     return CatalogueModel(
         model_id=entry["model_id"],
         name=entry["name"],
@@ -147,7 +152,9 @@ def _model(entry: dict[str, Any], here: str) -> CatalogueModel:
 def _price(entry: dict[str, Any], model: CatalogueModel, here: str) -> PriceQuote:
     state = entry.get("state")
     if state not in PRICE_STATES:
-        raise CatalogueError(f"{here}: price state {state!r}; use one of {PRICE_STATES}")
+        raise CatalogueError(
+            f"{here}: price state {state!r}; use one of {PRICE_STATES}"
+        )
     prices = [entry.get("input_usd_per_mtok"), entry.get("output_usd_per_mtok")]
     if state == "priced" and any(
         not isinstance(p, int | float) or isinstance(p, bool) or p < 0 for p in prices
@@ -191,9 +198,14 @@ def parse_values(
     for row in reader:
         here = f"{where}: line {reader.line_num}"
         observation = _value_row(row, model_names, benchmarks, here)
-        pair = (observation.raw_model_name, benchmarks[name_key(row["benchmark"])].benchmark_id)
+        pair = (
+            observation.raw_model_name,
+            benchmarks[name_key(row["benchmark"])].benchmark_id,
+        )
         if pair in seen:
-            raise CatalogueError(f"{here}: duplicates {seen[pair]}; keep one value per pair")
+            raise CatalogueError(
+                f"{here}: duplicates {seen[pair]}; keep one value per pair"
+            )
         seen[pair] = here.rsplit(": ", 1)[-1]
         rows.append(observation)
     return tuple(rows)
@@ -207,7 +219,9 @@ def _value_row(
 ) -> Observation:
     model = model_names.get(name_key(row["model"] or ""))
     if model is None:
-        raise CatalogueError(f"{here}: unknown model {row['model']!r}; add it to models.toml")
+        raise CatalogueError(
+            f"{here}: unknown model {row['model']!r}; add it to models.toml"
+        )
     scale = benchmarks.get(name_key(row["benchmark"] or ""))
     if scale is None:
         raise CatalogueError(
@@ -246,4 +260,6 @@ def _date(text: str | None, here: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise CatalogueError(f"{here}: reported_date {text!r} is not YYYY-MM-DD") from None
+        raise CatalogueError(
+            f"{here}: reported_date {text!r} is not YYYY-MM-DD"
+        ) from None

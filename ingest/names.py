@@ -23,10 +23,30 @@ from ingest.records import (
 _SEPARATORS = re.compile(r"[^0-9a-z.+]+")
 _DATE_SUFFIX = re.compile(r"-(?:20\d{2}-?\d{2}-?\d{2}|\d{4}|\d{2}-\d{2})$")
 _PROVIDER_PREFIXES = (
-    "openrouter/", "azure/", "azure_ai/", "bedrock/", "vertex_ai/", "together_ai/",
-    "fireworks_ai/", "groq/", "deepinfra/", "vercel_ai_gateway/", "databricks/",
-    "openai/", "anthropic/", "google/", "gemini/", "meta-llama/", "mistralai/",
-    "mistral/", "deepseek/", "deepseek-ai/", "x-ai/", "xai/", "qwen/", "cohere/",
+    "openrouter/",
+    "azure/",
+    "azure_ai/",
+    "bedrock/",
+    "vertex_ai/",
+    "together_ai/",
+    "fireworks_ai/",
+    "groq/",
+    "deepinfra/",
+    "vercel_ai_gateway/",
+    "databricks/",
+    "openai/",
+    "anthropic/",
+    "google/",
+    "gemini/",
+    "meta-llama/",
+    "mistralai/",
+    "mistral/",
+    "deepseek/",
+    "deepseek-ai/",
+    "x-ai/",
+    "xai/",
+    "qwen/",
+    "cohere/",
 )
 
 
@@ -123,7 +143,9 @@ def resolve_batch(
             missing_models.add(quote.raw_model_name)
         prices.append(ResolvedPrice(quote, model))
     return ResolvedBatch(
-        tuple(resolved), tuple(prices), tuple(sorted(missing_models)),
+        tuple(resolved),
+        tuple(prices),
+        tuple(sorted(missing_models)),
         tuple(sorted(missing_benchmarks)),
     )
 

@@ -65,7 +65,10 @@ class PriceView:
             return 0.0
         if not self.is_priced:
             return None
-        total = self.input_usd_per_mtok * input_parts + self.output_usd_per_mtok * output_parts
+        total = (
+            self.input_usd_per_mtok * input_parts
+            + self.output_usd_per_mtok * output_parts
+        )
         return round(total / (input_parts + output_parts), 9)
 
 
@@ -166,14 +169,30 @@ def _duel(
     score_a = view_a.score if view_a else None
     score_b = view_b.score if view_b else None
     winner = None
-    if score_a is not None and score_b is not None and round(score_a, 1) != round(score_b, 1):
+    if (
+        score_a is not None
+        and score_b is not None
+        and round(score_a, 1) != round(score_b, 1)
+    ):
         winner = a.model_id if score_a > score_b else b.model_id
     shared = {
-        bid for bid, v in a.values.items() if v.category_id == category_id and v.is_counted
-    } & {bid for bid, v in b.values.items() if v.category_id == category_id and v.is_counted}
+        bid
+        for bid, v in a.values.items()
+        if v.category_id == category_id and v.is_counted
+    } & {
+        bid
+        for bid, v in b.values.items()
+        if v.category_id == category_id and v.is_counted
+    }
     return CategoryDuel(
-        category_id, name, score_a, score_b, winner, len(shared),
-        _coverage(view_a, size), _coverage(view_b, size),
+        category_id,
+        name,
+        score_a,
+        score_b,
+        winner,
+        len(shared),
+        _coverage(view_a, size),
+        _coverage(view_b, size),
     )
 
 
@@ -183,13 +202,18 @@ def _coverage(view: CategoryView | None, size: int) -> tuple[int, int]:
 
 def _biggest_swing(a: ModelSide, b: ModelSide) -> Swing | None:
     shared = sorted(
-        bid for bid in a.values.keys() & b.values.keys()
+        bid
+        for bid in a.values.keys() & b.values.keys()
         if a.values[bid].is_fresh and b.values[bid].is_fresh
     )
     swings = [
         Swing(
-            bid, a.values[bid].benchmark_name, a.values[bid].unit, a.values[bid].value,
-            b.values[bid].value, a.values[bid].normalised - b.values[bid].normalised,
+            bid,
+            a.values[bid].benchmark_name,
+            a.values[bid].unit,
+            a.values[bid].value,
+            b.values[bid].value,
+            a.values[bid].normalised - b.values[bid].normalised,
         )
         for bid in shared
     ]
@@ -222,7 +246,9 @@ def comparison_json(comparison: Comparison) -> dict[str, Any]:
             }
             for d in comparison.duels
         ],
-        "biggest_swing": None if swing is None else {
+        "biggest_swing": None
+        if swing is None
+        else {
             "benchmark": swing.benchmark_name,
             "unit": swing.unit,
             "values": {a.name: swing.value_a, b.name: swing.value_b},

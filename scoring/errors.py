@@ -1,9 +1,9 @@
 """Errors raised by the scoring rules.
 
-    ScoringError            base; never raised itself
-    └── MethodologyError    permanent: a methodology file is invalid (unknown category,
-                            weights that do not add up, a bad threshold); fix the named
-                            file and entry
+ScoringError            base; never raised itself
+└── MethodologyError    permanent: a methodology file is invalid (unknown category,
+                        weights that do not add up, a bad threshold); fix the named
+                        file and entry
 """
 
 from __future__ import annotations

@@ -59,8 +59,9 @@ class Explanation:
         return sum(c.contribution or 0.0 for c in self.categories)
 
 
-def value_status(is_weighted: bool, staleness: str, is_fresh: bool, age_days: int,
-                 max_age_days: int) -> str:
+def value_status(
+    is_weighted: bool, staleness: str, is_fresh: bool, age_days: int, max_age_days: int
+) -> str:
     """Why a value does or does not count toward its category score.
 
     >>> value_status(True, "current", True, 10, 730)
@@ -84,11 +85,14 @@ def shares(weights: dict[str, float]) -> dict[str, float]:
     {'gpqa': 28.07017543859649, 'mmlu-pro': 31.57894736842105, 'hle': 40.35087719298246}
     """
     total = sum(weights.values())
-    return {key: weight / total * 100 for key, weight in weights.items()} if total else {}
+    return (
+        {key: weight / total * 100 for key, weight in weights.items()} if total else {}
+    )
 
 
-def coverage_reason(view_eligible: bool, has_score: bool, counted: int, size: int,
-                    fraction: float) -> str | None:
+def coverage_reason(
+    view_eligible: bool, has_score: bool, counted: int, size: int, fraction: float
+) -> str | None:
     """Why a category does not count toward the overall score, or None when it does.
 
     >>> coverage_reason(False, True, 1, 4, 0.5)
@@ -99,7 +103,9 @@ def coverage_reason(view_eligible: bool, has_score: bool, counted: int, size: in
     if not has_score:
         return "no weighted value counted"
     needed = -(-fraction * size // 1)
-    return f"below coverage: {counted} of {size} weighted benchmarks, needs {needed:.0f}"
+    return (
+        f"below coverage: {counted} of {size} weighted benchmarks, needs {needed:.0f}"
+    )
 
 
 def build_explanation(
@@ -121,12 +127,21 @@ def build_explanation(
     """
     by_category = {row["category_id"]: row for row in category_rows}
     eligible = {cid: row for cid, row in by_category.items() if row["is_eligible"]}
-    overall_shares = shares({c["category_id"]: c["weight_pct"] for c in categories
-                             if c["category_id"] in eligible})
+    overall_shares = shares(
+        {
+            c["category_id"]: c["weight_pct"]
+            for c in categories
+            if c["category_id"] in eligible
+        }
+    )
     explained = tuple(
-        _category(c, by_category.get(c["category_id"]), overall_shares,
-                  [v for v in values if v["category_id"] == c["category_id"]],
-                  coverage_fraction)
+        _category(
+            c,
+            by_category.get(c["category_id"]),
+            overall_shares,
+            [v for v in values if v["category_id"] == c["category_id"]],
+            coverage_fraction,
+        )
         for c in categories
     )
     return Explanation(
@@ -145,10 +160,16 @@ def build_explanation(
     )
 
 
-def _category(category: dict, row: dict | None, overall_shares: dict[str, float],
-              values: list[dict], fraction: float) -> ExplainedCategory:
-    counted = {v["benchmark_id"]: v["weight_pct"] for v in values
-               if _status(v) == "counted"}
+def _category(
+    category: dict,
+    row: dict | None,
+    overall_shares: dict[str, float],
+    values: list[dict],
+    fraction: float,
+) -> ExplainedCategory:
+    counted = {
+        v["benchmark_id"]: v["weight_pct"] for v in values if _status(v) == "counted"
+    }
     value_shares = shares(counted)
     share = overall_shares.get(category["category_id"])
     score = row["score"] if row else None
@@ -162,26 +183,46 @@ def _category(category: dict, row: dict | None, overall_shares: dict[str, float]
         is_eligible=bool(row and row["is_eligible"]),
         overall_share_pct=share,
         contribution=None if share is None or score is None else share * score / 100,
-        reason=None if row is None else coverage_reason(
-            row["is_eligible"], score is not None, row["weighted_value_count"],
-            row["weighted_benchmark_count"], fraction),
-        values=tuple(_value(v, value_shares.get(v["benchmark_id"])) for v in
-                     sorted(values, key=lambda v: (-v["weight_pct"], v["name"]))),
+        reason=None
+        if row is None
+        else coverage_reason(
+            row["is_eligible"],
+            score is not None,
+            row["weighted_value_count"],
+            row["weighted_benchmark_count"],
+            fraction,
+        ),
+        values=tuple(
+            _value(v, value_shares.get(v["benchmark_id"]))
+            for v in sorted(values, key=lambda v: (-v["weight_pct"], v["name"]))
+        ),
     )
 
 
 def _status(v: dict) -> str:
-    return value_status(v["is_weighted"], v["staleness"], v["is_fresh"], v["age_days"],
-                        v["max_age_days"])
+    return value_status(
+        v["is_weighted"],
+        v["staleness"],
+        v["is_fresh"],
+        v["age_days"],
+        v["max_age_days"],
+    )
 
 
 def _value(v: dict, share: float | None) -> ExplainedValue:
     return ExplainedValue(
-        benchmark_id=v["benchmark_id"], benchmark_name=v["name"],
-        category_id=v["category_id"], value=v["value"], unit=v["unit"],
-        normalised=v["normalised"], weight_pct=v["weight_pct"], share_pct=share,
-        status=_status(v), source_id=v["source_id"],
-        snapshot_sha256=v["snapshot_sha256"], citation_url=v["citation_url"],
+        benchmark_id=v["benchmark_id"],
+        benchmark_name=v["name"],
+        category_id=v["category_id"],
+        value=v["value"],
+        unit=v["unit"],
+        normalised=v["normalised"],
+        weight_pct=v["weight_pct"],
+        share_pct=share,
+        status=_status(v),
+        source_id=v["source_id"],
+        snapshot_sha256=v["snapshot_sha256"],
+        citation_url=v["citation_url"],
     )
 
 

@@ -126,7 +126,9 @@ class Methodology:
 def bundled_methodology_paths() -> list[Path]:
     """The methodology files shipped with the project, oldest first."""
     folder = resources.files("scoring").joinpath("methodologies")
-    return sorted(Path(str(entry)) for entry in folder.iterdir() if entry.name.endswith(".toml"))
+    return sorted(
+        Path(str(entry)) for entry in folder.iterdir() if entry.name.endswith(".toml")
+    )
 
 
 def load_methodology(path: Path) -> Methodology:
@@ -135,8 +137,12 @@ def load_methodology(path: Path) -> Methodology:
     try:
         doc = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise MethodologyError(f"{path}: not valid TOML: {exc}; fix the syntax") from exc
-    return parse_methodology(doc, source=str(path), sha256=hashlib.sha256(raw).hexdigest())
+        raise MethodologyError(
+            f"{path}: not valid TOML: {exc}; fix the syntax"
+        ) from exc
+    return parse_methodology(
+        doc, source=str(path), sha256=hashlib.sha256(raw).hexdigest()
+    )
 
 
 def parse_methodology(doc: dict[str, Any], *, source: str, sha256: str) -> Methodology:
@@ -145,7 +151,9 @@ def parse_methodology(doc: dict[str, Any], *, source: str, sha256: str) -> Metho
     thresholds = doc.get("thresholds", {})
     categories = tuple(_category(entry, where) for entry in doc.get("categories", []))
     known = {category.category_id for category in categories}
-    benchmarks = tuple(_benchmark(entry, known, where) for entry in doc.get("benchmarks", []))
+    benchmarks = tuple(
+        _benchmark(entry, known, where) for entry in doc.get("benchmarks", [])
+    )
     methodology = Methodology(
         methodology_id=_required(doc, "methodology_id", where),
         effective_from=_instant(_required(doc, "effective_from", where), where),
@@ -153,12 +161,16 @@ def parse_methodology(doc: dict[str, Any], *, source: str, sha256: str) -> Metho
         category_min_coverage_fraction=float(
             thresholds.get("category_min_coverage_fraction", 0.5)
         ),
-        overall_min_benchmark_count=int(thresholds.get("overall_min_benchmark_count", 8)),
+        overall_min_benchmark_count=int(
+            thresholds.get("overall_min_benchmark_count", 8)
+        ),
         overall_min_category_count=int(thresholds.get("overall_min_category_count", 2)),
         categories=categories,
         benchmarks=benchmarks,
         confidence_tiers=tuple(
-            ConfidenceTier(t["tier"], int(t["min_category_count"]), int(t["min_benchmark_count"]))
+            ConfidenceTier(
+                t["tier"], int(t["min_category_count"]), int(t["min_benchmark_count"])
+            )
             for t in doc.get("confidence_tiers", [])
         ),
         definition_sha256=sha256,
@@ -170,7 +182,9 @@ def parse_methodology(doc: dict[str, Any], *, source: str, sha256: str) -> Metho
 def validate(methodology: Methodology, where: str) -> None:
     """Check weights and references; raise MethodologyError on the first problem."""
     if not methodology.categories:
-        raise MethodologyError(f"{where}: no categories; declare at least one [[categories]]")
+        raise MethodologyError(
+            f"{where}: no categories; declare at least one [[categories]]"
+        )
     _check_sum(
         [c.weight_pct for c in methodology.categories], f"{where}: category weights"
     )
@@ -185,7 +199,9 @@ def validate(methodology: Methodology, where: str) -> None:
             if rule.category_id == category.category_id and rule.is_weighted
         ]
         if weights:
-            _check_sum(weights, f"{where}: weights of category {category.category_id!r}")
+            _check_sum(
+                weights, f"{where}: weights of category {category.category_id!r}"
+            )
     fraction = methodology.category_min_coverage_fraction
     if not 0 < fraction <= 1:
         raise MethodologyError(

@@ -128,7 +128,10 @@ def compute_publication(
     params = {"as_of": as_of, "methodology_id": methodology_id}
     category_rows = con.sql(
         CATEGORY_SQL,
-        params={**params, "coverage_fraction": thresholds.category_min_coverage_fraction},
+        params={
+            **params,
+            "coverage_fraction": thresholds.category_min_coverage_fraction,
+        },
     ).to_arrow_table()
 
     con.register("category_rows", category_rows)

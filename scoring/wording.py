@@ -85,7 +85,9 @@ def _advantages(comparison: Comparison) -> list[str]:
 
 
 def _duel_scores(duel, side_is_a: bool) -> str:
-    mine, theirs = (duel.score_a, duel.score_b) if side_is_a else (duel.score_b, duel.score_a)
+    mine, theirs = (
+        (duel.score_a, duel.score_b) if side_is_a else (duel.score_b, duel.score_a)
+    )
     return f"{format_score(mine)} against {format_score(theirs)}"
 
 
@@ -108,7 +110,9 @@ def _swing_line(comparison: Comparison) -> str:
 
 def _price(side: ModelSide) -> str:
     price = side.price
-    text = format_price(price.state, price.input_usd_per_mtok, price.output_usd_per_mtok)
+    text = format_price(
+        price.state, price.input_usd_per_mtok, price.output_usd_per_mtok
+    )
     if price.is_priced:
         text += f" (blend 3:1 {format_price_amount(price.blend(3, 1))})"
     return text

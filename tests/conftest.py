@@ -26,3 +26,23 @@ def shared_data_dir() -> Path:
 def shared_data() -> Path:
     """Path to the real public data files described in shared/data/MANIFEST.md."""
     return shared_data_dir()
+
+
+FIXED_AT = "2026-12-01T02:00:00+00:00"
+
+
+@pytest.fixture
+def warehouse_path(tmp_path: Path) -> Path:
+    """A fresh DuckDB file path under the test's temporary folder."""
+    return tmp_path / "warehouse" / "leaderboard.duckdb"
+
+
+@pytest.fixture
+def refreshed_path(warehouse_path: Path) -> Path:
+    """A warehouse refreshed once from the bundled catalogue at a fixed instant."""
+    from datetime import datetime
+
+    from flows.run import refresh_body
+
+    refresh_body(str(warehouse_path), datetime.fromisoformat(FIXED_AT))
+    return warehouse_path

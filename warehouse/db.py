@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 
@@ -42,7 +42,10 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[int]:
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
     )
-    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    done = {
+        row[0]
+        for row in con.execute("SELECT version FROM schema_migrations").fetchall()
+    }
     applied = []
     for version, name, sql in list_migrations():
         if version in done:
@@ -52,7 +55,9 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[int]:
     return applied
 
 
-def _apply_one(con: duckdb.DuckDBPyConnection, version: int, name: str, sql: str) -> None:
+def _apply_one(
+    con: duckdb.DuckDBPyConnection, version: int, name: str, sql: str
+) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(sql)
@@ -134,3 +139,15 @@ def fetch_row(
     """
     rows = con.execute(sql, params).fetchall()
     return rows[0] if rows else None
+
+
+@contextmanager
+def registered(
+    con: duckdb.DuckDBPyConnection, name: str, table: object
+) -> Iterator[str]:
+    """Expose an Arrow table to SQL under `name` for the length of the block."""
+    con.register(name, table)
+    try:
+        yield name
+    finally:
+        con.unregister(name)

@@ -1,10 +1,10 @@
 """Errors raised by the warehouse.
 
-    WarehouseError          base; never raised itself
-    ├── WarehouseBusyError  transient: another process holds the DuckDB file; retry later
-    ├── MigrationError      permanent: the schema could not be brought up to date
-    └── NotFoundError       permanent: a named model, benchmark, category or publication
-                            does not exist; the message lists close matches
+WarehouseError          base; never raised itself
+├── WarehouseBusyError  transient: another process holds the DuckDB file; retry later
+├── MigrationError      permanent: the schema could not be brought up to date
+└── NotFoundError       permanent: a named model, benchmark, category or publication
+                        does not exist; the message lists close matches
 """
 
 from __future__ import annotations

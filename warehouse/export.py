@@ -19,8 +19,18 @@ logger = logging.getLogger(__name__)
 FORMATS = ("csv", "json", "parquet")
 _HISTORY = ("observations", "prices")
 _SCORES = {"scores": "overall_scores", "category-scores": "category_scores"}
-TABLES = ("models", "benchmarks", "observations", "prices", "publications",
-          "scores", "category-scores", "sources", "snapshots", "unresolved-names")
+TABLES = (
+    "models",
+    "benchmarks",
+    "observations",
+    "prices",
+    "publications",
+    "scores",
+    "category-scores",
+    "sources",
+    "snapshots",
+    "unresolved-names",
+)
 
 
 def export_query(table: str, as_of: datetime | None) -> tuple[str, dict[str, Any]]:

@@ -17,7 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from ingest.records import ResolvedObservation, ResolvedPrice
-from warehouse.db import fetch_row
+from warehouse.db import fetch_row, registered
 from warehouse.errors import WarehouseError
 
 logger = logging.getLogger(__name__)
@@ -39,15 +39,26 @@ OBSERVATIONS = HistoryTable(
     id_column="observation_id",
     key_columns=("raw_model_name", "raw_benchmark_name"),
     compared_columns=(
-        "model_id", "benchmark_id", "value", "value_text", "unit", "reported_date",
-        "citation_url", "lane",
+        "model_id",
+        "benchmark_id",
+        "value",
+        "value_text",
+        "unit",
+        "reported_date",
+        "citation_url",
+        "lane",
     ),
     schema=pa.schema(
         [
-            ("raw_model_name", pa.string()), ("raw_benchmark_name", pa.string()),
-            ("model_id", pa.string()), ("benchmark_id", pa.string()),
-            ("value", pa.float64()), ("value_text", pa.string()), ("unit", pa.string()),
-            ("reported_date", pa.date32()), ("citation_url", pa.string()),
+            ("raw_model_name", pa.string()),
+            ("raw_benchmark_name", pa.string()),
+            ("model_id", pa.string()),
+            ("benchmark_id", pa.string()),
+            ("value", pa.float64()),
+            ("value_text", pa.string()),
+            ("unit", pa.string()),
+            ("reported_date", pa.date32()),
+            ("citation_url", pa.string()),
             ("lane", pa.string()),
         ]
     ),
@@ -58,13 +69,20 @@ PRICES = HistoryTable(
     id_column="price_id",
     key_columns=("raw_model_name", "provider"),
     compared_columns=(
-        "model_id", "state", "input_usd_per_mtok", "output_usd_per_mtok", "citation_url",
+        "model_id",
+        "state",
+        "input_usd_per_mtok",
+        "output_usd_per_mtok",
+        "citation_url",
     ),
     schema=pa.schema(
         [
-            ("raw_model_name", pa.string()), ("provider", pa.string()),
-            ("model_id", pa.string()), ("state", pa.string()),
-            ("input_usd_per_mtok", pa.float64()), ("output_usd_per_mtok", pa.float64()),
+            ("raw_model_name", pa.string()),
+            ("provider", pa.string()),
+            ("model_id", pa.string()),
+            ("state", pa.string()),
+            ("input_usd_per_mtok", pa.float64()),
+            ("output_usd_per_mtok", pa.float64()),
             ("citation_url", pa.string()),
         ]
     ),
@@ -132,7 +150,11 @@ def load_history(
         con.execute("DROP TABLE IF EXISTS changed_keys")
     logger.info(
         "loaded history table=%s source=%s added=%d changed=%d withdrawn=%d unchanged=%d",
-        spec.table, source_id, counts.added, counts.changed, counts.withdrawn,
+        spec.table,
+        source_id,
+        counts.added,
+        counts.changed,
+        counts.withdrawn,
         counts.unchanged,
     )
     return counts
@@ -149,7 +171,9 @@ def _refuse_out_of_order(
     con: duckdb.DuckDBPyConnection, spec: HistoryTable, source_id: str, at: datetime
 ) -> None:
     latest = fetch_row(
-        con, f"SELECT max(valid_from) FROM {spec.table} WHERE source_id = ?", [source_id]
+        con,
+        f"SELECT max(valid_from) FROM {spec.table} WHERE source_id = ?",
+        [source_id],
     )[0]
     if latest is not None and latest > at:
         raise WarehouseError(
@@ -267,8 +291,12 @@ def load_observations(
         for r in resolved
     ]
     return load_history(
-        con, OBSERVATIONS, rows, source_id=source_id,
-        snapshot_sha256=snapshot_sha256, retrieved_at=retrieved_at,
+        con,
+        OBSERVATIONS,
+        rows,
+        source_id=source_id,
+        snapshot_sha256=snapshot_sha256,
+        retrieved_at=retrieved_at,
     )
 
 
@@ -294,8 +322,12 @@ def load_prices(
         for r in resolved
     ]
     return load_history(
-        con, PRICES, rows, source_id=source_id,
-        snapshot_sha256=snapshot_sha256, retrieved_at=retrieved_at,
+        con,
+        PRICES,
+        rows,
+        source_id=source_id,
+        snapshot_sha256=snapshot_sha256,
+        retrieved_at=retrieved_at,
     )
 
 
@@ -310,17 +342,20 @@ def upsert_unresolved(
     if not raw_names:
         return
     names = pa.table({"raw_name": list(raw_names)})
-    con.execute(
-        """
-        INSERT INTO unresolved_names
-        SELECT $source_id, $kind, raw_name, $at, $at, 1 FROM names
-        ON CONFLICT (source_id, name_kind, raw_name) DO UPDATE
-        SET last_seen_at = excluded.last_seen_at,
-            seen_count = unresolved_names.seen_count + 1
-        """,
-        {"source_id": source_id, "kind": name_kind, "at": at},
-    )
+    with registered(con, "names", names):
+        con.execute(
+            """
+            INSERT INTO unresolved_names
+            SELECT $source_id, $kind, raw_name, $at, $at, 1 FROM names
+            ON CONFLICT (source_id, name_kind, raw_name) DO UPDATE
+            SET last_seen_at = excluded.last_seen_at,
+                seen_count = unresolved_names.seen_count + 1
+            """,
+            {"source_id": source_id, "kind": name_kind, "at": at},
+        )
     logger.info(
         "queued unresolved names source=%s kind=%s count=%d",
-        source_id, name_kind, len(raw_names),
+        source_id,
+        name_kind,
+        len(raw_names),
     )

@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 
 from scoring.publish import ComputedPublication
-from warehouse.db import fetch_row
+from warehouse.db import fetch_row, registered
 
 logger = logging.getLogger(__name__)
 
@@ -36,22 +36,30 @@ def insert_publication(
         return publication_id, False
     overall = computed.overall_scores
     categories = computed.category_scores
-    con.execute(
-        "INSERT INTO publications SELECT ?, ?, ?, ?, "
-        "(SELECT count(DISTINCT model_id) FROM overall), "
-        "(SELECT count(*) FROM overall WHERE is_ranked AND lane = 'provisional'), now()",
-        [publication_id, computed.as_of, computed.methodology_id, computed.content_hash],
-    )
-    con.execute(
-        "INSERT INTO category_scores BY NAME SELECT ? AS publication_id, * FROM categories",
-        [publication_id],
-    )
-    con.execute(
-        "INSERT INTO overall_scores BY NAME SELECT ? AS publication_id, * FROM overall",
-        [publication_id],
-    )
+    with registered(con, "overall", overall), registered(con, "categories", categories):
+        con.execute(
+            "INSERT INTO publications SELECT ?, ?, ?, ?, "
+            "(SELECT count(DISTINCT model_id) FROM overall), "
+            "(SELECT count(*) FROM overall WHERE is_ranked AND lane = 'provisional'), now()",
+            [
+                publication_id,
+                computed.as_of,
+                computed.methodology_id,
+                computed.content_hash,
+            ],
+        )
+        con.execute(
+            "INSERT INTO category_scores BY NAME SELECT ? AS publication_id, * FROM categories",
+            [publication_id],
+        )
+        con.execute(
+            "INSERT INTO overall_scores BY NAME SELECT ? AS publication_id, * FROM overall",
+            [publication_id],
+        )
     logger.info(
-        "stored publication publication_id=%s models=%d", publication_id, overall.num_rows
+        "stored publication publication_id=%s models=%d",
+        publication_id,
+        overall.num_rows,
     )
     return publication_id, True
 
@@ -104,7 +112,12 @@ def select_category_rows(
           AND ($models IS NULL OR list_contains($models, c.model_id))
         ORDER BY c.category_id, c.rank NULLS LAST, c.score DESC NULLS LAST, m.name
         """,
-        {"pub": publication_id, "lane": lane, "category": category_id, "models": model_ids},
+        {
+            "pub": publication_id,
+            "lane": lane,
+            "category": category_id,
+            "models": model_ids,
+        },
     )
 
 

@@ -18,7 +18,7 @@ import pyarrow as pa
 from ingest.catalogue import CatalogueModel
 from ingest.names import name_key
 from scoring.methodology import Methodology
-from warehouse.db import fetch_row
+from warehouse.db import fetch_row, registered
 from warehouse.errors import WarehouseError
 
 logger = logging.getLogger(__name__)
@@ -38,7 +38,9 @@ class SourceRow:
     max_age_days: int
 
 
-def upsert_methodology(con: duckdb.DuckDBPyConnection, methodology: Methodology) -> bool:
+def upsert_methodology(
+    con: duckdb.DuckDBPyConnection, methodology: Methodology
+) -> bool:
     """Store a methodology version; return False when it was already stored as is."""
     stored = fetch_row(
         con,
@@ -67,34 +69,52 @@ def _insert_methodology_rows(con: duckdb.DuckDBPyConnection, m: Methodology) -> 
     con.execute(
         "INSERT INTO methodologies VALUES (?, ?, ?, ?, ?, ?, ?, now())",
         [
-            m.methodology_id, m.effective_from, m.description,
-            m.category_min_coverage_fraction, m.overall_min_benchmark_count,
-            m.overall_min_category_count, m.definition_sha256,
+            m.methodology_id,
+            m.effective_from,
+            m.description,
+            m.category_min_coverage_fraction,
+            m.overall_min_benchmark_count,
+            m.overall_min_category_count,
+            m.definition_sha256,
         ],
     )
     categories = pa.Table.from_pylist(
         [
-            {"methodology_id": m.methodology_id, "category_id": c.category_id,
-             "name": c.name, "weight_pct": c.weight_pct}
+            {
+                "methodology_id": m.methodology_id,
+                "category_id": c.category_id,
+                "name": c.name,
+                "weight_pct": c.weight_pct,
+            }
             for c in m.categories
         ]
     )
-    con.execute("INSERT INTO methodology_categories SELECT * FROM categories")
+    with registered(con, "categories", categories):
+        con.execute("INSERT INTO methodology_categories SELECT * FROM categories")
     rules = pa.Table.from_pylist([_rule_row(m.methodology_id, r) for r in m.benchmarks])
-    con.execute("INSERT INTO methodology_benchmarks BY NAME SELECT * FROM rules")
+    with registered(con, "rules", rules):
+        con.execute("INSERT INTO methodology_benchmarks BY NAME SELECT * FROM rules")
     tiers = pa.Table.from_pylist(
         [
-            {"methodology_id": m.methodology_id, "tier": t.tier,
-             "min_category_count": t.min_category_count,
-             "min_benchmark_count": t.min_benchmark_count}
+            {
+                "methodology_id": m.methodology_id,
+                "tier": t.tier,
+                "min_category_count": t.min_category_count,
+                "min_benchmark_count": t.min_benchmark_count,
+            }
             for t in m.confidence_tiers
         ],
         schema=pa.schema(
-            [("methodology_id", pa.string()), ("tier", pa.string()),
-             ("min_category_count", pa.int64()), ("min_benchmark_count", pa.int64())]
+            [
+                ("methodology_id", pa.string()),
+                ("tier", pa.string()),
+                ("min_category_count", pa.int64()),
+                ("min_benchmark_count", pa.int64()),
+            ]
         ),
     )
-    con.execute("INSERT INTO confidence_tiers SELECT * FROM tiers")
+    with registered(con, "tiers", tiers):
+        con.execute("INSERT INTO confidence_tiers SELECT * FROM tiers")
 
 
 def _rule_row(methodology_id: str, rule) -> dict[str, object]:
@@ -118,19 +138,28 @@ def upsert_benchmarks(con: duckdb.DuckDBPyConnection, methodology: Methodology) 
     """Upsert benchmark definitions and their aliases (name, id and declared aliases)."""
     rows = pa.Table.from_pylist(
         [
-            {"benchmark_id": r.benchmark_id, "name": r.name, "unit": r.unit,
-             "direction": r.direction, "scale_min": r.scale_min, "scale_max": r.scale_max}
+            {
+                "benchmark_id": r.benchmark_id,
+                "name": r.name,
+                "unit": r.unit,
+                "direction": r.direction,
+                "scale_min": r.scale_min,
+                "scale_max": r.scale_max,
+            }
             for r in methodology.benchmarks
         ]
     )
-    con.execute("INSERT OR REPLACE INTO benchmarks SELECT * FROM rows")
+    with registered(con, "rows", rows):
+        con.execute("INSERT OR REPLACE INTO benchmarks SELECT * FROM rows")
     aliases = _alias_rows(
-        (r.benchmark_id, (r.benchmark_id, r.name, *r.aliases)) for r in methodology.benchmarks
+        (r.benchmark_id, (r.benchmark_id, r.name, *r.aliases))
+        for r in methodology.benchmarks
     )
     alias_rows = pa.Table.from_pylist(
         [{"alias_key": k, "alias": a, "benchmark_id": i} for k, a, i in aliases]
     )
-    con.execute("INSERT OR REPLACE INTO benchmark_aliases SELECT * FROM alias_rows")
+    with registered(con, "alias_rows", alias_rows):
+        con.execute("INSERT OR REPLACE INTO benchmark_aliases SELECT * FROM alias_rows")
 
 
 def _alias_rows(
@@ -150,54 +179,84 @@ def upsert_models(
     models = list(models)
     rows = pa.Table.from_pylist(
         [
-            {"model_id": m.model_id, "name": m.name, "organisation": m.organisation,
-             "is_reasoning": m.is_reasoning, "is_open_weights": m.is_open_weights,
-             "context_window_tokens": m.context_window_tokens,
-             "release_date": m.release_date, "citation_url": m.citation_url,
-             "created_at": at}
+            {
+                "model_id": m.model_id,
+                "name": m.name,
+                "organisation": m.organisation,
+                "is_reasoning": m.is_reasoning,
+                "is_open_weights": m.is_open_weights,
+                "context_window_tokens": m.context_window_tokens,
+                "release_date": m.release_date,
+                "citation_url": m.citation_url,
+                "created_at": at,
+            }
             for m in models
         ],
         schema=_MODEL_SCHEMA,
     )
-    con.execute(
-        "INSERT INTO models SELECT * FROM rows ON CONFLICT (model_id) DO UPDATE SET "
-        "name = excluded.name, organisation = excluded.organisation, "
-        "is_reasoning = excluded.is_reasoning, is_open_weights = excluded.is_open_weights, "
-        "context_window_tokens = excluded.context_window_tokens, "
-        "release_date = excluded.release_date, citation_url = excluded.citation_url"
+    with registered(con, "rows", rows):
+        con.execute(
+            "INSERT INTO models SELECT * FROM rows ON CONFLICT (model_id) DO UPDATE SET "
+            "name = excluded.name, organisation = excluded.organisation, "
+            "is_reasoning = excluded.is_reasoning, is_open_weights = excluded.is_open_weights, "
+            "context_window_tokens = excluded.context_window_tokens, "
+            "release_date = excluded.release_date, citation_url = excluded.citation_url"
+        )
+    aliases = _alias_rows(
+        (m.model_id, (m.model_id, m.name, *m.aliases)) for m in models
     )
-    aliases = _alias_rows((m.model_id, (m.model_id, m.name, *m.aliases)) for m in models)
     alias_rows = pa.Table.from_pylist(
         [
-            {"alias_key": k, "alias": a, "model_id": i, "alias_kind": "manual",
-             "created_at": at}
+            {
+                "alias_key": k,
+                "alias": a,
+                "model_id": i,
+                "alias_kind": "manual",
+                "created_at": at,
+            }
             for k, a, i in aliases
         ]
     )
-    con.execute(
-        "INSERT INTO model_aliases SELECT * FROM alias_rows ON CONFLICT (alias_key) DO UPDATE "
-        "SET alias = excluded.alias, model_id = excluded.model_id"
-    )
+    with registered(con, "alias_rows", alias_rows):
+        con.execute(
+            "INSERT INTO model_aliases SELECT * FROM alias_rows ON CONFLICT (alias_key) DO UPDATE "
+            "SET alias = excluded.alias, model_id = excluded.model_id"
+        )
     return len(models)
 
 
 _MODEL_SCHEMA = pa.schema(
     [
-        ("model_id", pa.string()), ("name", pa.string()), ("organisation", pa.string()),
-        ("is_reasoning", pa.bool_()), ("is_open_weights", pa.bool_()),
-        ("context_window_tokens", pa.int64()), ("release_date", pa.date32()),
-        ("citation_url", pa.string()), ("created_at", pa.timestamp("us", tz="UTC")),
+        ("model_id", pa.string()),
+        ("name", pa.string()),
+        ("organisation", pa.string()),
+        ("is_reasoning", pa.bool_()),
+        ("is_open_weights", pa.bool_()),
+        ("context_window_tokens", pa.int64()),
+        ("release_date", pa.date32()),
+        ("citation_url", pa.string()),
+        ("created_at", pa.timestamp("us", tz="UTC")),
     ]
 )
 
 
-def upsert_sources(con: duckdb.DuckDBPyConnection, sources: Iterable[SourceRow]) -> None:
+def upsert_sources(
+    con: duckdb.DuckDBPyConnection, sources: Iterable[SourceRow]
+) -> None:
     """Insert or update source definitions from the registry."""
     for s in sources:
         con.execute(
             "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [s.source_id, s.name, s.url, s.format, s.kind, s.trust,
-             s.cadence_days, s.max_age_days],
+            [
+                s.source_id,
+                s.name,
+                s.url,
+                s.format,
+                s.kind,
+                s.trust,
+                s.cadence_days,
+                s.max_age_days,
+            ],
         )
 
 
