@@ -81,8 +81,15 @@ def value_status(
 def shares(weights: dict[str, float]) -> dict[str, float]:
     """Weights renormalised to percentages over the keys present.
 
-    >>> shares({"gpqa": 16, "mmlu-pro": 18, "hle": 23})
-    {'gpqa': 28.07017543859649, 'mmlu-pro': 31.57894736842105, 'hle': 40.35087719298246}
+    Gemma 4 31B has GPQA, MMLU-Pro and HLE in Knowledge (weights 16, 18 and 23 of
+    100), so they count 28.1%, 31.6% and 40.4%, and its Knowledge score is
+    0.281 * 84.3 + 0.316 * 85.2 + 0.404 * 26.5 = 61.3:
+
+    >>> s = shares({"gpqa": 16, "mmlu-pro": 18, "hle": 23})
+    >>> {key: round(value, 1) for key, value in s.items()}
+    {'gpqa': 28.1, 'mmlu-pro': 31.6, 'hle': 40.4}
+    >>> round((s["gpqa"] * 84.3 + s["mmlu-pro"] * 85.2 + s["hle"] * 26.5) / 100, 1)
+    61.3
     """
     total = sum(weights.values())
     return (
