@@ -82,7 +82,7 @@ def _open_for_read(ctx: click.Context):
 @click.pass_context
 def main(ctx: click.Context, db: str | None, verbose: int) -> None:
     """Leaderboard refresher: sourced values, dated methodology, scores, comparisons."""
-    level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    level = {0: logging.ERROR, 1: logging.INFO}.get(verbose, logging.DEBUG)
     logging.basicConfig(
         level=level, stream=sys.stderr, format="%(levelname)s %(name)s %(message)s"
     )
@@ -94,10 +94,26 @@ def main(ctx: click.Context, db: str | None, verbose: int) -> None:
     "--at", "at_text", help="Run as if the clock read this instant (ISO 8601)."
 )
 @click.option(
+    "--mirror",
+    type=click.Path(file_okay=False, exists=True),
+    help="Read every source from this folder of saved files, not the network.",
+)
+@click.option(
+    "--source",
+    "source_ids",
+    multiple=True,
+    help="Refresh only this source (repeatable); see `leaderboard sources`.",
+)
+@click.option(
+    "--catalogue-only",
+    is_flag=True,
+    help="Load only the curated catalogue; read no source.",
+)
+@click.option(
     "--catalogue",
     "catalogue_dir",
     type=click.Path(file_okay=False),
-    help="Read the curated catalogue from this folder instead of the bundled one.",
+    help="Read the curated catalogue from this folder, not the bundled one.",
 )
 @click.option(
     "--methodology-dir",
@@ -110,27 +126,37 @@ def main(ctx: click.Context, db: str | None, verbose: int) -> None:
 def refresh(
     ctx: click.Context,
     at_text: str | None,
+    mirror: str | None,
+    source_ids: tuple[str, ...],
+    catalogue_only: bool,
     catalogue_dir: str | None,
     methodology_dir: str | None,
     top: int,
     as_json: bool,
 ) -> None:
-    """Load the methodology and catalogue, score, and store a publication."""
-    from flows.run import run_refresh
+    """Load the catalogue and sources, score, and store a publication."""
+    from flows.run import RefreshOptions, run_refresh
 
     at = parse_instant(at_text) or datetime.now(UTC)
-    summary = _run(
-        run_refresh, ctx.obj["settings"].db_path, at, catalogue_dir, methodology_dir
+    options = RefreshOptions(
+        catalogue_dir=catalogue_dir,
+        methodology_dir=methodology_dir,
+        mirror=mirror,
+        source_ids=source_ids or None,
+        include_sources=not catalogue_only,
     )
+    summary = _run(run_refresh, ctx.obj["settings"].db_path, at, options)
     console: Console = ctx.obj["console"]
     if as_json:
         render.print_json(console, summary)
         return
-    state = "new" if summary["publication"]["is_new"] else "unchanged"
+    if summary["sources"]:
+        console.print(render.sources_line(summary["sources"]), highlight=False)
+    publication = summary["publication"]
+    state = "new" if publication["is_new"] else "unchanged"
     console.print(
-        f"publication {summary['publication']['publication_id']} ({state}): "
-        f"{summary['publication']['model_count']} models, "
-        f"{summary['publication']['ranked_count']} ranked",
+        f"publication {publication['publication_id']} ({state}): "
+        f"{publication['model_count']} models, {publication['ranked_count']} ranked",
         highlight=False,
     )
     ctx.invoke(show, top=top)
@@ -298,6 +324,16 @@ def export(
     path = Path(output or f"{table}.{fmt}")
     count = _run(export_table, con, table, fmt, path, parse_instant(as_of_text))
     click.echo(f"wrote {count} rows to {path}")
+
+
+def _register_more() -> None:
+    from flows.cli_sources import names, sources
+
+    main.add_command(sources)
+    main.add_command(names)
+
+
+_register_more()
 
 
 def entry() -> None:

@@ -204,30 +204,22 @@ def _thresholds(methodology: dict[str, object]) -> Thresholds:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class RefreshSummary:
-    loads: tuple[LoadSummary, ...]
-    publication: PublishSummary
-
-
-def refresh(
+def load_reference(
     con: duckdb.DuckDBPyConnection,
     at: datetime,
     catalogue_dir: Path,
     methodology_paths: list[Path] | None = None,
-) -> RefreshSummary:
-    """Load methodologies and the catalogue, then publish as of `at`.
+) -> tuple[Catalogue, list[LoadSummary]]:
+    """Load methodology versions and the curated catalogue.
 
     Every file is validated before anything is written, and each load is one
     transaction, so bad input leaves the stored state as it was.
     """
-    candidates = [
-        load_methodology(p) for p in methodology_paths or bundled_methodology_paths()
-    ]
-    scales = benchmark_scales(sorted(candidates, key=lambda m: m.effective_from))
-    catalogue = load_catalogue(catalogue_dir, scales)
+    paths = methodology_paths or bundled_methodology_paths()
+    candidates = sorted(
+        (load_methodology(p) for p in paths), key=lambda m: m.effective_from
+    )
+    catalogue = load_catalogue(catalogue_dir, benchmark_scales(candidates))
     with transaction(con):
-        methodologies = load_methodologies(con, methodology_paths)
-    del methodologies
-    loads = load_catalogue_into(con, catalogue, at)
-    return RefreshSummary(tuple(loads), publish(con, at))
+        load_methodologies(con, methodology_paths)
+    return catalogue, load_catalogue_into(con, catalogue, at)

@@ -9,15 +9,12 @@ from typing import Any
 
 from prefect import flow
 
-from flows.run import refresh_body
+from flows.run import RefreshOptions, refresh_body
 
 
 @flow(name="nightly_refresh", log_prints=False)
 def nightly_refresh(
-    db_path: str,
-    at: datetime | None = None,
-    catalogue_dir: str | None = None,
-    methodology_dir: str | None = None,
+    db_path: str, at: datetime | None = None, options: RefreshOptions | None = None
 ) -> dict[str, Any]:
-    """Refresh the leaderboard: load sources, score, store a publication."""
-    return refresh_body(db_path, at, catalogue_dir, methodology_dir)
+    """Refresh the leaderboard: load the catalogue and sources, score, publish."""
+    return refresh_body(db_path, at, options)

@@ -228,3 +228,21 @@ def explanation_json(e: Explanation) -> dict[str, Any]:
         ],
         "unresolved": list(e.unresolved),
     }
+
+
+def sources_line(results: list[dict[str, Any]]) -> str:
+    """All sources of a refresh summed up in one line, failures named."""
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result["outcome"]] = counts.get(result["outcome"], 0) + 1
+    parts = [
+        f"{count} {outcome.replace('_', ' ')}"
+        for outcome, count in sorted(counts.items())
+    ]
+    failed = [r for r in results if r["outcome"] in ("fetch_failed", "parse_failed")]
+    line = f"sources: {', '.join(parts)}"
+    if failed:
+        reason = (failed[0]["message"] or "").split(":")[0]
+        line += f" ({', '.join(r['source_id'] for r in failed[:6])}"
+        line += f"{', ...' if len(failed) > 6 else ''}; first error {reason})"
+    return line

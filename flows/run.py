@@ -13,46 +13,78 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from flows.pipeline import refresh
+from flows.pipeline import load_reference, publish
+from flows.sources import refresh_sources, select_specs
 from ingest.catalogue import bundled_catalogue_dir
-from warehouse.db import open_database
+from warehouse.db import open_database, transaction
+from warehouse.names import apply_aliases
+from warehouse.snapshot_store import store_snapshot
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RefreshOptions:
+    """What a refresh reads: the catalogue always, sources unless told otherwise."""
+
+    catalogue_dir: str | None = None
+    methodology_dir: str | None = None
+    mirror: str | None = None
+    source_ids: tuple[str, ...] | None = None
+    include_sources: bool = True
+
+
+def snapshot_root(db_path: str | Path) -> Path:
+    """Snapshots live beside the DuckDB file, in `snapshots/`."""
+    return Path(db_path).parent / "snapshots"
 
 
 def refresh_body(
-    db_path: str,
-    at: datetime | None = None,
-    catalogue_dir: str | None = None,
-    methodology_dir: str | None = None,
+    db_path: str, at: datetime | None = None, options: RefreshOptions | None = None
 ) -> dict[str, Any]:
-    """Open the warehouse, refresh from the catalogue, publish; return a summary."""
+    """Open the warehouse, load the catalogue and sources, publish; return a summary."""
     at = at or datetime.now(UTC)
-    catalogue = Path(catalogue_dir) if catalogue_dir else bundled_catalogue_dir()
-    methodologies = (
-        sorted(Path(methodology_dir).glob("*.toml")) if methodology_dir else None
+    options = options or RefreshOptions()
+    catalogue_dir = (
+        Path(options.catalogue_dir)
+        if options.catalogue_dir
+        else bundled_catalogue_dir()
     )
+    methodologies = (
+        sorted(Path(options.methodology_dir).glob("*.toml"))
+        if options.methodology_dir
+        else None
+    )
+    specs = select_specs(options.source_ids) if options.include_sources else []
     con = open_database(db_path, busy_timeout_s=30.0)
     try:
-        summary = refresh(con, at, catalogue, methodologies)
+        catalogue, loads = load_reference(con, at, catalogue_dir, methodologies)
+        with transaction(con):
+            apply_aliases(con)
+        for data in (catalogue.models_bytes, catalogue.values_bytes):
+            store_snapshot(snapshot_root(db_path), data)
+        sources = refresh_sources(
+            con,
+            specs,
+            at=at,
+            snapshot_root=snapshot_root(db_path),
+            mirror=Path(options.mirror) if options.mirror else None,
+        )
+        publication = publish(con, at)
     finally:
         con.close()
-    return dataclasses.asdict(summary)
+    return {
+        "at": at,
+        "catalogue": [dataclasses.asdict(load) for load in loads],
+        "sources": [dataclasses.asdict(result) for result in sources],
+        "publication": dataclasses.asdict(publication),
+    }
 
 
 def run_refresh(
-    db_path: Path,
-    at: datetime,
-    catalogue_dir: str | None = None,
-    methodology_dir: str | None = None,
+    db_path: Path, at: datetime, options: RefreshOptions | None = None
 ) -> dict[str, Any]:
     """Refresh the warehouse at `db_path` as of `at`; return a JSON-ready summary."""
-    arguments = {
-        "db_path": str(db_path),
-        "at": at,
-        "catalogue_dir": catalogue_dir,
-        "methodology_dir": methodology_dir,
-    }
     if os.environ.get("PREFECT_API_URL"):
         from flows.prefect_flows import nightly_refresh
 
-        return nightly_refresh(**arguments)
-    return refresh_body(**arguments)
+        return nightly_refresh(db_path=str(db_path), at=at, options=options)
+    return refresh_body(str(db_path), at, options)

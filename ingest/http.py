@@ -211,12 +211,27 @@ def is_retryable(error: Exception) -> bool:
         return error.retryable
     if isinstance(error, requests.exceptions.SSLError):
         return False  # a certificate problem does not fix itself within a run
+    if _is_name_resolution_failure(error):
+        return False  # offline or a wrong host: retrying in this run only wastes time
     transient = (
         requests.exceptions.ConnectionError,
         requests.exceptions.Timeout,
         requests.exceptions.ChunkedEncodingError,
     )
     return isinstance(error, transient)
+
+
+def _is_name_resolution_failure(error: Exception) -> bool:
+    """Whether a connection failed because the host name did not resolve."""
+    seen: Exception | None = error
+    while seen is not None:
+        if type(seen).__name__ == "NameResolutionError":
+            return True
+        text = str(seen)
+        if "Failed to resolve" in text or "Name or service not known" in text:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _content_length(response: requests.Response) -> int | None:

@@ -101,6 +101,7 @@ class ResolvedObservation:
     model_id: str | None
     benchmark_id: str | None
     lane: str
+    snapshot_sha256: str | None = None  # the file it came from, for multi-file sources
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,3 +110,13 @@ class ResolvedPrice:
 
     quote: PriceQuote
     model_id: str | None
+    snapshot_sha256: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedFact:
+    """A model fact with its canonical model id (None when unresolved)."""
+
+    fact: ModelFact
+    model_id: str | None
+    snapshot_sha256: str | None = None

@@ -20,43 +20,82 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
-from scoring.values import CHOSEN_SQL
+from scoring.values import (
+    PICKS_SQL,
+    RULES_SQL,
+    SOURCE_KEYS_SQL,
+    is_fresh_sql,
+    normalised_sql,
+)
 
+_PICKS = PICKS_SQL.replace("{pick_fields}", "value := o.value, age_date := "
+    "coalesce(o.reported_date, CAST(o.valid_from AS DATE))").replace("{model_filter}", "")
+
+
+def _lane_sums(lane: str) -> str:
+    """Counts and weighted sums of one lane's fresh picks, per model and category."""
+    fresh = f"is_{lane}_fresh"
+    counted = f"{fresh} AND is_counted_benchmark"
+    return f"""
+        count(*) FILTER (WHERE {fresh}) AS {lane}_value_count,
+        count(*) FILTER (WHERE {counted}) AS {lane}_weighted_value_count,
+        sum(weight_pct * {lane}_normalised) FILTER (WHERE {counted})
+            / nullif(sum(weight_pct) FILTER (WHERE {counted}), 0) AS {lane}_score"""
+
+
+def _lane_rows(lane: str) -> str:
+    return f"""
+        SELECT '{lane}' AS lane, model_id, category_id, {lane}_score AS score,
+               {lane}_value_count AS value_count,
+               {lane}_weighted_value_count AS weighted_value_count
+        FROM per_category WHERE {lane}_value_count > 0"""
+
+
+# NOTE: both lanes come out of one pass: each (model, benchmark) pick row carries its
+# provisional and verified choice side by side, and the grouping by model and category
+# sums each lane under its own filter, so the picks are never duplicated per lane.
 CATEGORY_SQL = f"""
-    WITH v AS ({CHOSEN_SQL.replace("{model_filter}", "")}),
+    WITH rules AS ({RULES_SQL}), source_keys AS ({SOURCE_KEYS_SQL}),
+    picks AS ({_PICKS}),
+    scored AS (
+        SELECT p.model_id, r.category_id, r.weight_pct, r.is_counted_benchmark,
+               {is_fresh_sql("p.provisional")} AS is_provisional_fresh,
+               {normalised_sql("p.provisional")} AS provisional_normalised,
+               coalesce({is_fresh_sql("p.verified")}, false) AS is_verified_fresh,
+               {normalised_sql("p.verified")} AS verified_normalised
+        FROM picks p JOIN rules r USING (benchmark_id)
+    ),
+    per_category AS (
+        SELECT model_id, category_id, {_lane_sums("provisional")}, {_lane_sums("verified")}
+        FROM scored GROUP BY model_id, category_id
+    ),
     sizes AS (
         SELECT category_id, count(*) FILTER (WHERE is_weighted AND staleness = 'current')
                AS weighted_benchmark_count
         FROM methodology_benchmarks WHERE methodology_id = $methodology_id
         GROUP BY category_id
     ),
-    per_category AS (
-        SELECT lane, model_id, category_id,
-               count(*) AS value_count,
-               count(*) FILTER (WHERE is_counted_benchmark) AS weighted_value_count,
-               sum(weight_pct * normalised) FILTER (WHERE is_counted_benchmark)
-                   / nullif(sum(weight_pct) FILTER (WHERE is_counted_benchmark), 0)
-                   AS score
-        FROM v WHERE is_fresh
-        GROUP BY lane, model_id, category_id
+    category_rows AS (
+        {_lane_rows("provisional")}
+        UNION ALL
+        {_lane_rows("verified")}
+    ),
+    gated AS (
+        SELECT c.lane, c.model_id, c.category_id, c.score,
+               CAST(c.value_count AS INTEGER) AS value_count,
+               CAST(c.weighted_value_count AS INTEGER) AS weighted_value_count,
+               CAST(s.weighted_benchmark_count AS INTEGER) AS weighted_benchmark_count,
+               c.weighted_value_count > 0
+                   AND c.weighted_value_count
+                       >= $coverage_fraction * s.weighted_benchmark_count
+                   AS is_eligible
+        FROM category_rows c JOIN sizes s USING (category_id)
     )
-    SELECT p.lane, p.model_id, p.category_id, p.score,
-           CAST(p.value_count AS INTEGER) AS value_count,
-           CAST(p.weighted_value_count AS INTEGER) AS weighted_value_count,
-           CAST(s.weighted_benchmark_count AS INTEGER) AS weighted_benchmark_count,
-           p.weighted_value_count > 0
-               AND p.weighted_value_count
-                   >= $coverage_fraction * s.weighted_benchmark_count AS is_eligible
-    FROM per_category p JOIN sizes s USING (category_id)
-"""
-
-RANKED_CATEGORY_SQL = """
-    SELECT lane, model_id, category_id, score, value_count, weighted_value_count,
-           weighted_benchmark_count, is_eligible,
+    SELECT *,
            CASE WHEN is_eligible THEN CAST(rank() OVER (
                PARTITION BY lane, category_id, is_eligible
                ORDER BY round(score, 1) DESC) AS INTEGER) END AS rank
-    FROM category_rows
+    FROM gated
     ORDER BY lane, category_id, model_id
 """
 
@@ -136,7 +175,6 @@ def compute_publication(
 
     con.register("category_rows", category_rows)
     try:
-        ranked = con.sql(RANKED_CATEGORY_SQL).to_arrow_table()
         overall = con.sql(
             OVERALL_SQL,
             params={
@@ -145,13 +183,13 @@ def compute_publication(
                 "min_category_count": thresholds.overall_min_category_count,
             },
         ).to_arrow_table()
-        content_hash = _content_hash(con, ranked, overall)
+        content_hash = _content_hash(con, category_rows, overall)
     finally:
         con.unregister("category_rows")
     return ComputedPublication(
         as_of=as_of,
         methodology_id=methodology_id,
-        category_scores=ranked,
+        category_scores=category_rows,
         overall_scores=overall,
         content_hash=content_hash,
     )

@@ -16,63 +16,98 @@ import pyarrow as pa
 
 LANES = ("verified", "provisional")
 
-# The candidate rows valid at $as_of, with the ordering key that picks one per pair.
-CANDIDATES_SQL = """
-    SELECT o.model_id, o.benchmark_id, o.observation_id,
-           o.lane = 'verified' AS is_verified,
-           struct_pack(
-               lane_rank := CASE o.lane WHEN 'verified' THEN 1 ELSE 0 END,
-               trust_rank := CASE s.trust WHEN 'curated' THEN 3
-                                          WHEN 'official' THEN 2 ELSE 1 END,
-               reported := coalesce(o.reported_date, DATE '0001-01-01'),
-               retrieved := o.retrieved_at,
-               source := o.source_id
-           ) AS priority,
-           struct_pack(
-               observation_id := o.observation_id,
-               value := o.value,
-               age_date := coalesce(o.reported_date, CAST(o.valid_from AS DATE))
-           ) AS pick
-    FROM observations o
-    LEFT JOIN sources s USING (source_id)
-    WHERE o.model_id IS NOT NULL AND o.benchmark_id IS NOT NULL
-      AND o.valid_from <= $as_of AND (o.valid_to IS NULL OR o.valid_to > $as_of)
-      {model_filter}
+# The benchmarks of one methodology version with what scoring needs of each.
+RULES_SQL = """
+    SELECT mb.benchmark_id, mb.category_id, mb.weight_pct, mb.is_weighted,
+           mb.staleness, mb.is_weighted AND mb.staleness = 'current'
+               AS is_counted_benchmark,
+           mb.max_age_days, mb.normalise_low AS low, mb.normalise_high AS high,
+           b.direction = 'lower' AS is_lower
+    FROM methodology_benchmarks mb JOIN benchmarks b USING (benchmark_id)
+    WHERE mb.methodology_id = $methodology_id
 """
 
-# One chosen value per (lane, model, benchmark), joined to its rule and normalised.
+# Each source with observations, its trust rank and its place in source-id order.
+# Sources missing from the registry rank as third party, as the priority says.
+SOURCE_KEYS_SQL = """
+    SELECT o.source_id,
+           CASE s.trust WHEN 'curated' THEN 3 WHEN 'official' THEN 2 ELSE 1 END
+               AS trust_rank,
+           row_number() OVER (ORDER BY o.source_id) AS source_rank
+    FROM (SELECT DISTINCT source_id FROM observations) o
+    LEFT JOIN sources s USING (source_id)
+"""
+
+# NOTE: the priority is (lane, trust, reported date, retrieval, source id), compared in
+# that order, packed into one HUGEINT: lane above trust above the reported day (shifted
+# to be non-negative; a missing date ranks as 0001-01-01) in the top 35 bits, then the
+# retrieval instant in microseconds (shifted likewise) in 64 bits, then the source's
+# rank in source-id order in 20 bits. One integer compares the same as the five keys,
+# and `arg_max` over it costs a third of a struct holding a string (measured in
+# benchmarks/publication_bench.py). It assumes fewer than 2**20 distinct sources.
+_PRIORITY = """
+    ((CAST(CASE WHEN o.lane = 'verified' THEN 17179869184 ELSE 0 END
+            + k.trust_rank * 4294967296
+            + date_diff('day', DATE '1970-01-01',
+                        coalesce(o.reported_date, DATE '0001-01-01'))
+            + 2147483648 AS HUGEINT) * 18446744073709551616
+      + (epoch_us(o.retrieved_at) + 9223372036854775808)) * 1048576
+     + k.source_rank)
+"""
+
+# The candidate rows valid at $as_of, with the ordering key that picks one per pair.
+CANDIDATES_SQL = f"""
+    SELECT o.model_id, o.benchmark_id, o.lane = 'verified' AS is_verified,
+           {_PRIORITY} AS priority,
+           struct_pack({{pick_fields}}) AS pick
+    FROM observations o JOIN source_keys k USING (source_id)
+    WHERE o.model_id IS NOT NULL AND o.benchmark_id IS NOT NULL
+      AND o.valid_from <= $as_of AND (o.valid_to IS NULL OR o.valid_to > $as_of)
+      {{model_filter}}
+"""
+
+# One pick per (model, benchmark) in each lane: the provisional lane takes any value,
+# the verified lane only verified ones (NULL when there is none).
+PICKS_SQL = f"""
+    SELECT model_id, benchmark_id,
+           arg_max(pick, priority) AS provisional,
+           arg_max(pick, priority) FILTER (WHERE is_verified) AS verified
+    FROM ({CANDIDATES_SQL}) GROUP BY model_id, benchmark_id
+"""
+
+PICK_FIELDS = """
+    observation_id := o.observation_id, value := o.value,
+    age_date := coalesce(o.reported_date, CAST(o.valid_from AS DATE))
+"""
+
+
+def normalised_sql(pick: str) -> str:
+    """The 0-100 score of `pick.value` under the joined rule `r`, clipped."""
+    return f"""greatest(0.0, least(100.0,
+        CASE WHEN r.is_lower THEN r.high - {pick}.value
+             ELSE {pick}.value - r.low END / (r.high - r.low) * 100.0))"""
+
+
+def is_fresh_sql(pick: str) -> str:
+    """Whether `pick` is within the joined rule's maximum age as of $as_of."""
+    return f"date_diff('day', {pick}.age_date, CAST($as_of AS DATE)) <= r.max_age_days"
+
+
 CHOSEN_SQL = f"""
-    WITH rules AS (
-        SELECT mb.benchmark_id, mb.category_id, mb.weight_pct,
-               mb.is_weighted, mb.staleness,
-               mb.is_weighted AND mb.staleness = 'current' AS is_counted_benchmark,
-               mb.max_age_days, mb.normalise_low AS low, mb.normalise_high AS high,
-               b.direction = 'lower' AS is_lower
-        FROM methodology_benchmarks mb JOIN benchmarks b USING (benchmark_id)
-        WHERE mb.methodology_id = $methodology_id
-    ),
-    chosen AS (
-        SELECT model_id, benchmark_id,
-               arg_max(pick, priority) AS provisional,
-               arg_max(pick, priority) FILTER (WHERE is_verified) AS verified
-        FROM ({CANDIDATES_SQL}) GROUP BY model_id, benchmark_id
-    ),
+    WITH rules AS ({RULES_SQL}), source_keys AS ({SOURCE_KEYS_SQL}),
+    picks AS ({PICKS_SQL.replace("{pick_fields}", PICK_FIELDS)}),
     lanes AS (
         SELECT 'provisional' AS lane, model_id, benchmark_id, provisional AS pick
-        FROM chosen
+        FROM picks
         UNION ALL
-        SELECT 'verified', model_id, benchmark_id, verified FROM chosen
+        SELECT 'verified', model_id, benchmark_id, verified FROM picks
         WHERE verified IS NOT NULL
     )
     SELECT l.lane, l.model_id, l.benchmark_id, r.category_id, r.weight_pct,
            r.is_weighted, r.staleness, l.pick.observation_id AS observation_id,
            l.pick.value AS value, l.pick.age_date AS age_date,
-           date_diff('day', l.pick.age_date, CAST($as_of AS DATE)) <= r.max_age_days
-               AS is_fresh,
-           greatest(0.0, least(100.0,
-               CASE WHEN r.is_lower THEN r.high - l.pick.value
-                    ELSE l.pick.value - r.low END / (r.high - r.low) * 100.0
-           )) AS normalised,
+           {is_fresh_sql("l.pick")} AS is_fresh,
+           {normalised_sql("l.pick")} AS normalised,
            r.is_counted_benchmark
     FROM lanes l JOIN rules r USING (benchmark_id)
 """

@@ -42,7 +42,11 @@ def refreshed_path(warehouse_path: Path) -> Path:
     """A warehouse refreshed once from the bundled catalogue at a fixed instant."""
     from datetime import datetime
 
-    from flows.run import refresh_body
+    from flows.run import RefreshOptions, refresh_body
 
-    refresh_body(str(warehouse_path), datetime.fromisoformat(FIXED_AT))
+    refresh_body(
+        str(warehouse_path),
+        datetime.fromisoformat(FIXED_AT),
+        RefreshOptions(include_sources=False),
+    )
     return warehouse_path

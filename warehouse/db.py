@@ -11,7 +11,7 @@ import logging
 import re
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -150,4 +150,6 @@ def registered(
     try:
         yield name
     finally:
-        con.unregister(name)
+        # In an aborted transaction this raises too and would hide the real error.
+        with suppress(duckdb.Error):
+            con.unregister(name)

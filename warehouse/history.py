@@ -9,6 +9,7 @@ snapshot twice stores it once.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +17,7 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
-from ingest.records import ResolvedObservation, ResolvedPrice
+from ingest.records import ResolvedFact, ResolvedObservation, ResolvedPrice
 from warehouse.db import fetch_row, registered
 from warehouse.errors import WarehouseError
 
@@ -37,7 +38,7 @@ class HistoryTable:
 OBSERVATIONS = HistoryTable(
     table="observations",
     id_column="observation_id",
-    key_columns=("raw_model_name", "raw_benchmark_name"),
+    key_columns=("raw_model_name", "raw_benchmark_name", "raw_run_id"),
     compared_columns=(
         "model_id",
         "benchmark_id",
@@ -50,8 +51,10 @@ OBSERVATIONS = HistoryTable(
     ),
     schema=pa.schema(
         [
+            ("snapshot_sha256", pa.string()),
             ("raw_model_name", pa.string()),
             ("raw_benchmark_name", pa.string()),
+            ("raw_run_id", pa.string()),
             ("model_id", pa.string()),
             ("benchmark_id", pa.string()),
             ("value", pa.float64()),
@@ -67,16 +70,18 @@ OBSERVATIONS = HistoryTable(
 PRICES = HistoryTable(
     table="prices",
     id_column="price_id",
-    key_columns=("raw_model_name", "provider"),
+    key_columns=("raw_model_name", "provider", "effective_from_date"),
     compared_columns=(
         "model_id",
         "state",
         "input_usd_per_mtok",
         "output_usd_per_mtok",
         "citation_url",
+        "effective_to_date",
     ),
     schema=pa.schema(
         [
+            ("snapshot_sha256", pa.string()),
             ("raw_model_name", pa.string()),
             ("provider", pa.string()),
             ("model_id", pa.string()),
@@ -84,6 +89,38 @@ PRICES = HistoryTable(
             ("input_usd_per_mtok", pa.float64()),
             ("output_usd_per_mtok", pa.float64()),
             ("citation_url", pa.string()),
+            ("effective_from_date", pa.date32()),
+            ("effective_to_date", pa.date32()),
+        ]
+    ),
+)
+
+
+MODEL_FACTS = HistoryTable(
+    table="model_facts",
+    id_column="model_fact_id",
+    key_columns=("raw_model_name", "provider"),
+    compared_columns=(
+        "model_id",
+        "context_window_tokens",
+        "max_output_tokens",
+        "is_reasoning",
+        "is_open_weights",
+        "release_date",
+        "deprecation_date",
+    ),
+    schema=pa.schema(
+        [
+            ("snapshot_sha256", pa.string()),
+            ("raw_model_name", pa.string()),
+            ("provider", pa.string()),
+            ("model_id", pa.string()),
+            ("context_window_tokens", pa.int64()),
+            ("max_output_tokens", pa.int64()),
+            ("is_reasoning", pa.bool_()),
+            ("is_open_weights", pa.bool_()),
+            ("release_date", pa.date32()),
+            ("deprecation_date", pa.date32()),
         ]
     ),
 )
@@ -132,6 +169,7 @@ def load_history(
     Run it inside a transaction: on any error nothing of the snapshot is kept.
     """
     _refuse_out_of_order(con, spec, source_id, retrieved_at)
+    rows = [{"snapshot_sha256": snapshot_sha256, **row} for row in rows]
     staged = pa.Table.from_pylist(rows, schema=spec.schema)
     con.register("staged_rows", staged)
     try:
@@ -145,9 +183,12 @@ def load_history(
         _close_rows(con, spec, source_id, retrieved_at)
         _insert_rows(con, spec, source_id, snapshot_sha256, retrieved_at)
     finally:
-        con.unregister("staged_rows")
-        con.execute("DROP TABLE IF EXISTS staged")
-        con.execute("DROP TABLE IF EXISTS changed_keys")
+        # After a failed statement the transaction is aborted and these would raise
+        # too, hiding the real error; the caller's rollback drops the temp tables.
+        with contextlib.suppress(duckdb.Error):
+            con.unregister("staged_rows")
+            con.execute("DROP TABLE IF EXISTS staged")
+            con.execute("DROP TABLE IF EXISTS changed_keys")
     logger.info(
         "loaded history table=%s source=%s added=%d changed=%d withdrawn=%d unchanged=%d",
         spec.table,
@@ -250,19 +291,21 @@ def _insert_rows(
     at: datetime,
 ) -> None:
     columns = [*spec.key_columns, *spec.compared_columns]
-    key_text = " || '|' || ".join(f"coalesce(s.{k}, '')" for k in spec.key_columns)
+    key_text = " || '|' || ".join(
+        f"coalesce(CAST(s.{k} AS TEXT), '')" for k in spec.key_columns
+    )
     con.execute(
         f"""
         INSERT INTO {spec.table} BY NAME
         SELECT substr(sha256($source_id || '|' || {key_text} || '|' || CAST($at AS TEXT)),
                       1, 32) AS {spec.id_column},
-               $source_id AS source_id, $snapshot AS snapshot_sha256,
+               $source_id AS source_id, s.snapshot_sha256,
                {", ".join(f"s.{c}" for c in columns)},
                $at AS retrieved_at, $at AS valid_from, NULL AS valid_to
         FROM staged s
         SEMI JOIN changed_keys k ON {_join_condition(spec, "k", "s")}
         """,
-        {"source_id": source_id, "snapshot": snapshot_sha256, "at": at},
+        {"source_id": source_id, "at": at},
     )
 
 
@@ -279,6 +322,7 @@ def load_observations(
         {
             "raw_model_name": r.observation.raw_model_name,
             "raw_benchmark_name": r.observation.raw_benchmark_name,
+            "raw_run_id": r.observation.raw_run_id,
             "model_id": r.model_id,
             "benchmark_id": r.benchmark_id,
             "value": r.observation.value,
@@ -287,6 +331,7 @@ def load_observations(
             "reported_date": r.observation.reported_date,
             "citation_url": r.observation.citation_url,
             "lane": r.lane,
+            **({"snapshot_sha256": r.snapshot_sha256} if r.snapshot_sha256 else {}),
         }
         for r in resolved
     ]
@@ -318,6 +363,9 @@ def load_prices(
             "input_usd_per_mtok": r.quote.input_usd_per_mtok,
             "output_usd_per_mtok": r.quote.output_usd_per_mtok,
             "citation_url": r.quote.citation_url,
+            "effective_from_date": r.quote.effective_from_date,
+            "effective_to_date": r.quote.effective_to_date,
+            **({"snapshot_sha256": r.snapshot_sha256} if r.snapshot_sha256 else {}),
         }
         for r in resolved
     ]
@@ -346,6 +394,7 @@ def upsert_unresolved(
         con.execute(
             """
             INSERT INTO unresolved_names
+            (source_id, name_kind, raw_name, first_seen_at, last_seen_at, seen_count)
             SELECT $source_id, $kind, raw_name, $at, $at, 1 FROM names
             ON CONFLICT (source_id, name_kind, raw_name) DO UPDATE
             SET last_seen_at = excluded.last_seen_at,
@@ -358,4 +407,38 @@ def upsert_unresolved(
         source_id,
         name_kind,
         len(raw_names),
+    )
+
+
+def load_facts(
+    con: duckdb.DuckDBPyConnection,
+    resolved: list[ResolvedFact],
+    *,
+    source_id: str,
+    snapshot_sha256: str,
+    retrieved_at: datetime,
+) -> HistoryChange:
+    """Apply one snapshot's model facts (context windows, flags, dates) as history."""
+    rows = [
+        {
+            "raw_model_name": r.fact.raw_model_name,
+            "provider": r.fact.provider,
+            "model_id": r.model_id,
+            "context_window_tokens": r.fact.context_window_tokens,
+            "max_output_tokens": r.fact.max_output_tokens,
+            "is_reasoning": r.fact.is_reasoning,
+            "is_open_weights": r.fact.is_open_weights,
+            "release_date": r.fact.release_date,
+            "deprecation_date": r.fact.deprecation_date,
+            **({"snapshot_sha256": r.snapshot_sha256} if r.snapshot_sha256 else {}),
+        }
+        for r in resolved
+    ]
+    return load_history(
+        con,
+        MODEL_FACTS,
+        rows,
+        source_id=source_id,
+        snapshot_sha256=snapshot_sha256,
+        retrieved_at=retrieved_at,
     )

@@ -95,10 +95,12 @@ def select_prices_as_of(
         FROM prices p LEFT JOIN sources s USING (source_id)
         WHERE list_contains($models, p.model_id)
           AND p.valid_from <= $as_of AND (p.valid_to IS NULL OR p.valid_to > $as_of)
+          AND (p.effective_from_date IS NULL OR p.effective_from_date <= $as_of)
+          AND (p.effective_to_date IS NULL OR p.effective_to_date > $as_of)
         QUALIFY row_number() OVER (
             PARTITION BY p.model_id
             ORDER BY CASE s.trust WHEN 'curated' THEN 3 WHEN 'official' THEN 2 ELSE 1 END
-                     DESC, p.valid_from DESC, p.source_id) = 1
+                     DESC, p.valid_from DESC, p.source_id, p.price_id) = 1
         """,
         {"models": model_ids, "as_of": as_of},
     )

@@ -24,7 +24,9 @@ def count(db: Path, table: str) -> int:
 
 
 def test_refresh_prints_the_leaderboard_with_gemma_and_nano(warehouse_path):
-    code, out, _ = run(warehouse_path, "refresh", "--at", "2026-12-01T02:00:00Z")
+    code, out, _ = run(
+        warehouse_path, "refresh", "--catalogue-only", "--at", "2026-12-01T02:00:00Z"
+    )
 
     assert code == 0
     assert "(new)" in out
@@ -32,7 +34,7 @@ def test_refresh_prints_the_leaderboard_with_gemma_and_nano(warehouse_path):
 
 
 def test_refresh_twice_changes_nothing(warehouse_path):
-    run(warehouse_path, "refresh", "--at", "2026-12-01T02:00:00Z")
+    run(warehouse_path, "refresh", "--catalogue-only", "--at", "2026-12-01T02:00:00Z")
     before = {
         t: count(warehouse_path, t)
         for t in (
@@ -44,7 +46,9 @@ def test_refresh_twice_changes_nothing(warehouse_path):
         )
     }
 
-    code, out, _ = run(warehouse_path, "refresh", "--at", "2026-12-02T02:00:00Z")
+    code, out, _ = run(
+        warehouse_path, "refresh", "--catalogue-only", "--at", "2026-12-02T02:00:00Z"
+    )
 
     assert code == 0
     assert "(unchanged)" in out

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from flows.pipeline import benchmark_scales
-from flows.run import refresh_body
+from flows.run import RefreshOptions, refresh_body
 from ingest.catalogue import bundled_catalogue_dir, load_catalogue
 from ingest.errors import CatalogueError
 from scoring.methodology import bundled_methodology_paths, load_methodology
@@ -108,7 +108,7 @@ def test_a_bad_catalogue_leaves_stored_data_untouched(refreshed_path, tmp_path):
         refresh_body(
             str(refreshed_path),
             datetime(2026, 12, 2, tzinfo=UTC),
-            catalogue_dir=str(folder),
+            RefreshOptions(catalogue_dir=str(folder), include_sources=False),
         )
 
     con = open_database(refreshed_path, read_only=True)
@@ -129,7 +129,7 @@ def test_a_corrected_catalogue_value_becomes_history(refreshed_path, tmp_path):
     refresh_body(
         str(refreshed_path),
         datetime(2026, 12, 2, tzinfo=UTC),
-        catalogue_dir=str(folder),
+        RefreshOptions(catalogue_dir=str(folder), include_sources=False),
     )
 
     con = open_database(refreshed_path, read_only=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.run import refresh_body
+from flows.run import RefreshOptions, refresh_body
 from scoring.errors import MethodologyError
 from scoring.methodology import bundled_methodology_paths, load_methodology
 from warehouse.db import open_database
@@ -73,7 +73,7 @@ def test_a_bad_methodology_leaves_the_warehouse_as_it_was(refreshed_path, tmp_pa
         refresh_body(
             str(refreshed_path),
             datetime(2026, 12, 2, tzinfo=UTC),
-            methodology_dir=str(bad.parent),
+            RefreshOptions(methodology_dir=str(bad.parent), include_sources=False),
         )
 
     con = open_database(refreshed_path, read_only=True)
@@ -100,8 +100,16 @@ def test_a_later_methodology_version_changes_future_publications_only(
     )
     before, after = datetime(2026, 5, 1, tzinfo=UTC), datetime(2026, 7, 1, tzinfo=UTC)
 
-    refresh_body(str(warehouse_path), before, methodology_dir=str(folder))
-    refresh_body(str(warehouse_path), after, methodology_dir=str(folder))
+    refresh_body(
+        str(warehouse_path),
+        before,
+        RefreshOptions(methodology_dir=str(folder), include_sources=False),
+    )
+    refresh_body(
+        str(warehouse_path),
+        after,
+        RefreshOptions(methodology_dir=str(folder), include_sources=False),
+    )
 
     con = open_database(warehouse_path, read_only=True)
     assert select_publication(con, before)["methodology_id"] == "v1"
@@ -124,5 +132,5 @@ def test_editing_a_stored_methodology_version_is_refused(refreshed_path, tmp_pat
         refresh_body(
             str(refreshed_path),
             datetime(2026, 12, 2, tzinfo=UTC),
-            methodology_dir=str(edited.parent),
+            RefreshOptions(methodology_dir=str(edited.parent), include_sources=False),
         )

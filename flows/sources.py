@@ -1,0 +1,259 @@
+"""Refresh the registered sources: acquire in parallel, load through one writer.
+
+Acquiring (fetch or mirror read, then parse) runs on worker threads and never touches
+DuckDB; this module then records every fetch, stores new snapshots, resolves names and
+loads each source's batch in its own transaction. A source that fails is recorded and
+skipped; what it delivered before stays current.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ingest.acquire import FileRead, SourceBatch, Validators, acquire
+from ingest.formats import FORMATS
+from ingest.names import ResolvedBatch
+from ingest.records import ResolvedFact
+from ingest.registry import SourceSpec, load_registry
+from ingest.resolve import resolve_source
+from warehouse.db import transaction
+from warehouse.fetches import (
+    FetchRecord,
+    SourceLoad,
+    insert_fetch,
+    insert_source_load,
+    select_validators,
+)
+from warehouse.history import (
+    insert_snapshot,
+    load_facts,
+    load_observations,
+    load_prices,
+    upsert_unresolved,
+)
+from warehouse.reads import select_rows
+from warehouse.reference import SourceRow, select_model_aliases, upsert_sources
+from warehouse.snapshot_store import read_snapshot, store_snapshot
+
+if TYPE_CHECKING:
+    import duckdb
+
+logger = logging.getLogger(__name__)
+WORKERS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class SourceResult:
+    """One source's outcome in a refresh, for summaries and the CLI."""
+
+    source_id: str
+    outcome: str
+    message: str | None
+    observation_count: int
+    price_count: int
+    unresolved_model_count: int
+    parse_s: float
+
+
+def select_specs(source_ids: tuple[str, ...] | None) -> list[SourceSpec]:
+    """The registered sources, or the named ones (an unknown id is an error)."""
+    specs = load_registry(formats=FORMATS)
+    if not source_ids:
+        return specs
+    known = {spec.source_id: spec for spec in specs}
+    unknown = [sid for sid in source_ids if sid not in known]
+    if unknown:
+        from ingest.registry import RegistryError
+
+        raise RegistryError(
+            f"unknown source {unknown[0]!r}; registered: {', '.join(sorted(known))}"
+        )
+    return [known[sid] for sid in source_ids]
+
+
+def refresh_sources(
+    con: duckdb.DuckDBPyConnection,
+    specs: list[SourceSpec],
+    *,
+    at: datetime,
+    snapshot_root: Path,
+    mirror: Path | None = None,
+) -> list[SourceResult]:
+    """Acquire every source in parallel, then load each through this connection."""
+    with transaction(con):
+        upsert_sources(con, [_source_row(spec) for spec in specs])
+    inputs = {spec.source_id: _inputs(con, spec, snapshot_root) for spec in specs}
+    down_hosts: set[str] = set()
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        futures = [
+            pool.submit(
+                acquire,
+                spec,
+                at=at,
+                mirror=mirror,
+                down_hosts=down_hosts,
+                **inputs[spec.source_id],
+            )
+            for spec in specs
+        ]
+        batches = [future.result() for future in futures]
+    return [_load(con, batch, at, snapshot_root) for batch in batches]
+
+
+def _source_row(spec: SourceSpec) -> SourceRow:
+    return SourceRow(
+        spec.source_id,
+        spec.name,
+        spec.files[0].url,
+        spec.format,
+        spec.kind,
+        spec.trust,
+        spec.cadence_days,
+        spec.max_age_days,
+    )
+
+
+def _inputs(con: duckdb.DuckDBPyConnection, spec: SourceSpec, root: Path) -> dict:
+    validators = {}
+    stored = {}
+    for file in spec.files:
+        etag, last_modified, sha256 = select_validators(con, spec.source_id, file.url)
+        validators[file.url] = Validators(etag, last_modified, sha256)
+        if sha256 and (etag or last_modified):
+            try:
+                stored[sha256] = read_snapshot(root, sha256)
+            except (OSError, ValueError):
+                validators[file.url] = Validators()  # fetch afresh, unconditionally
+    known = {
+        row["sha256"]
+        for row in select_rows(
+            con, "SELECT sha256 FROM snapshots WHERE source_id = ?", [spec.source_id]
+        )
+    }
+    return {"validators": validators, "known_sha256": known, "stored": stored}
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection, batch: SourceBatch, at: datetime, root: Path
+) -> SourceResult:
+    spec = batch.spec
+    with transaction(con):
+        for read in batch.reads:
+            _record_fetch(con, read, at, root)
+        counts = (0, 0, 0)
+        if batch.outcome == "parsed":
+            counts = _load_parsed(con, batch, at)
+        outcome = "loaded" if batch.outcome == "parsed" else batch.outcome
+        insert_source_load(
+            con,
+            SourceLoad(
+                spec.source_id,
+                at,
+                outcome,
+                _main_sha(batch),
+                counts[0],
+                counts[1],
+                counts[2],
+                batch.parse_s,
+                batch.message,
+            ),
+        )
+    _log(spec.source_id, outcome, batch.message)
+    return SourceResult(spec.source_id, outcome, batch.message, *counts, batch.parse_s)
+
+
+def _log(source_id: str, outcome: str, message: str | None) -> None:
+    if outcome in ("fetch_failed", "parse_failed"):
+        logger.warning(
+            "source failed source=%s outcome=%s error=%s", source_id, outcome, message
+        )
+    else:
+        logger.info("source done source=%s outcome=%s", source_id, outcome)
+
+
+def _main_sha(batch: SourceBatch) -> str | None:
+    if batch.parsed:
+        return batch.parsed[0].sha256
+    present = [r.outcome.sha256 for r in batch.reads if r.outcome.sha256]
+    return present[0] if present else None
+
+
+def _record_fetch(
+    con: duckdb.DuckDBPyConnection, read: FileRead, at: datetime, root: Path
+) -> None:
+    o = read.outcome
+    if read.data is not None and o.outcome == "ok":
+        store_snapshot(root, read.data)
+    insert_fetch(
+        con,
+        FetchRecord(
+            source_id=o.source_id,
+            url=read.file.url,
+            file_name=read.file.name,
+            started_at=at,
+            finished_at=at + timedelta(seconds=o.elapsed_s),
+            outcome=o.outcome,
+            status=o.status,
+            byte_count=len(read.data)
+            if read.data is not None and o.outcome == "ok"
+            else None,
+            snapshot_sha256=o.sha256,
+            etag=o.etag,
+            last_modified=o.last_modified,
+            attempt_count=len(o.attempts),
+            error_class=o.error_class,
+            error_message=o.error_message,
+            is_retryable=o.is_retryable,
+        ),
+    )
+
+
+def _load_parsed(
+    con: duckdb.DuckDBPyConnection, batch: SourceBatch, at: datetime
+) -> tuple[int, int, int]:
+    spec = batch.spec
+    aliases = select_model_aliases(con)
+    resolved = [
+        _resolve(spec, parsed.result, parsed.sha256, aliases) for parsed in batch.parsed
+    ]
+    for read in batch.reads:
+        if read.data is not None and read.outcome.sha256:
+            insert_snapshot(
+                con, read.outcome.sha256, spec.source_id, len(read.data), at
+            )
+    common = {
+        "source_id": spec.source_id,
+        "snapshot_sha256": batch.parsed[0].sha256,
+        "retrieved_at": at,
+    }
+    observations = [o for r, _ in resolved for o in r.observations]
+    prices = [p for r, _ in resolved for p in r.prices]
+    facts = [f for _, fs in resolved for f in fs]
+    load_observations(con, observations, **common)
+    load_prices(con, prices, **common)
+    load_facts(con, facts, **common)
+    models = tuple(sorted({m for r, _ in resolved for m in r.unresolved_models}))
+    benchmarks = tuple(
+        sorted({b for r, _ in resolved for b in r.unresolved_benchmarks})
+    )
+    upsert_unresolved(con, spec.source_id, "model", models, at)
+    upsert_unresolved(con, spec.source_id, "benchmark", benchmarks, at)
+    return len(observations), len(prices), len(models)
+
+
+def _resolve(
+    spec: SourceSpec, result, sha256: str, aliases: dict[str, str]
+) -> tuple[ResolvedBatch, tuple[ResolvedFact, ...]]:
+    return resolve_source(
+        result,
+        trust=spec.trust,
+        model_aliases=aliases,
+        benchmark_map=spec.benchmarks,
+        citation_url=spec.files[0].url,
+        snapshot_sha256=sha256,
+    )

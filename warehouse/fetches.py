@@ -1,0 +1,147 @@
+"""Fetch attempts and source loads: what each run did with each source.
+
+Every fetch is recorded whatever happened; source health (fresh, stale, expired) is
+read from the last successful fetch against the source's max age.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+from warehouse.db import fetch_row
+from warehouse.reads import select_rows
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class FetchRecord:
+    """One fetch of one file of a source, as stored."""
+
+    source_id: str
+    url: str
+    file_name: str | None
+    started_at: datetime
+    finished_at: datetime
+    outcome: str
+    status: int | None
+    byte_count: int | None
+    snapshot_sha256: str | None
+    etag: str | None
+    last_modified: str | None
+    attempt_count: int
+    error_class: str | None
+    error_message: str | None
+    is_retryable: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLoad:
+    """What a run did with one source."""
+
+    source_id: str
+    loaded_at: datetime
+    outcome: str  # loaded, unchanged, fetch_failed, parse_failed, skipped
+    snapshot_sha256: str | None = None
+    observation_count: int | None = None
+    price_count: int | None = None
+    unresolved_model_count: int | None = None
+    parse_s: float | None = None
+    message: str | None = None
+
+
+def insert_fetch(con: duckdb.DuckDBPyConnection, record: FetchRecord) -> None:
+    """Record one fetch; the id is derived from source, file and start time."""
+    con.execute(
+        "INSERT OR REPLACE INTO fetches VALUES (substr(sha256(? || '|' || coalesce(?, '') "
+        "|| '|' || CAST(? AS TEXT)), 1, 32), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            record.source_id,
+            record.file_name,
+            record.started_at,
+            record.source_id,
+            record.url,
+            record.file_name,
+            record.started_at,
+            record.finished_at,
+            record.outcome,
+            record.status,
+            record.byte_count,
+            record.snapshot_sha256,
+            record.etag,
+            record.last_modified,
+            record.attempt_count,
+            record.error_class,
+            record.error_message,
+            record.is_retryable,
+        ],
+    )
+
+
+def insert_source_load(con: duckdb.DuckDBPyConnection, load: SourceLoad) -> None:
+    """Record what a run did with a source (one row per source and run instant)."""
+    con.execute(
+        "INSERT OR REPLACE INTO source_loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            load.source_id,
+            load.loaded_at,
+            load.outcome,
+            load.snapshot_sha256,
+            load.observation_count,
+            load.price_count,
+            load.unresolved_model_count,
+            load.parse_s,
+            load.message,
+        ],
+    )
+
+
+def select_validators(
+    con: duckdb.DuckDBPyConnection, source_id: str, url: str
+) -> tuple[str | None, str | None, str | None]:
+    """ETag, Last-Modified and snapshot sha256 of the last successful fetch of a URL."""
+    row = fetch_row(
+        con,
+        "SELECT etag, last_modified, snapshot_sha256 FROM fetches "
+        "WHERE source_id = ? AND url = ? AND outcome = 'ok' "
+        "ORDER BY started_at DESC LIMIT 1",
+        [source_id, url],
+    )
+    return row if row else (None, None, None)
+
+
+def select_source_health(
+    con: duckdb.DuckDBPyConnection, as_of: datetime
+) -> list[dict[str, Any]]:
+    """Per source: last attempt, last success, age against max age, last error."""
+    return select_rows(
+        con,
+        """
+        WITH attempts AS (
+            SELECT source_id, max(started_at) AS last_attempt_at,
+                   max(started_at) FILTER (WHERE outcome IN ('ok', 'not_modified'))
+                       AS last_success_at,
+                   arg_max(error_message, started_at) FILTER (WHERE outcome = 'failed')
+                       AS last_error,
+                   arg_max(outcome, started_at) AS last_outcome
+            FROM fetches WHERE started_at <= $as_of GROUP BY source_id
+        )
+        SELECT s.source_id, s.name, s.kind, s.trust, s.max_age_days,
+               a.last_attempt_at, a.last_success_at, a.last_outcome, a.last_error,
+               date_diff('second', a.last_success_at, $as_of) / 86400.0 AS age_days,
+               CASE WHEN a.last_success_at IS NULL THEN 'never'
+                    WHEN date_diff('second', a.last_success_at, $as_of)
+                         <= s.max_age_days * 86400 THEN 'fresh'
+                    WHEN date_diff('second', a.last_success_at, $as_of)
+                         <= 2 * s.max_age_days * 86400 THEN 'stale'
+                    ELSE 'expired' END AS health
+        FROM sources s LEFT JOIN attempts a USING (source_id)
+        ORDER BY s.source_id
+        """,
+        {"as_of": as_of},
+    )
