@@ -16,6 +16,7 @@ from typing import Any
 from flows.pipeline import load_reference, publish
 from flows.sources import refresh_sources, select_specs
 from ingest.catalogue import bundled_catalogue_dir
+from ingest.fetch import FetchPolicy
 from warehouse.db import open_database, transaction
 from warehouse.names import apply_aliases
 from warehouse.snapshot_store import store_snapshot
@@ -30,6 +31,8 @@ class RefreshOptions:
     mirror: str | None = None
     source_ids: tuple[str, ...] | None = None
     include_sources: bool = True
+    registry_path: str | None = None
+    fetch_policy: FetchPolicy | None = None
 
 
 def snapshot_root(db_path: str | Path) -> Path:
@@ -53,7 +56,11 @@ def refresh_body(
         if options.methodology_dir
         else None
     )
-    specs = select_specs(options.source_ids) if options.include_sources else []
+    specs = (
+        select_specs(options.source_ids, options.registry_path)
+        if options.include_sources
+        else []
+    )
     con = open_database(db_path, busy_timeout_s=30.0)
     try:
         catalogue, loads = load_reference(con, at, catalogue_dir, methodologies)
@@ -67,6 +74,7 @@ def refresh_body(
             at=at,
             snapshot_root=snapshot_root(db_path),
             mirror=Path(options.mirror) if options.mirror else None,
+            policy=options.fetch_policy,
         )
         publication = publish(con, at)
     finally:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.acquire import FileRead, SourceBatch, Validators, acquire
+from ingest.fetch import FetchPolicy
 from ingest.formats import FORMATS
 from ingest.names import ResolvedBatch
 from ingest.records import ResolvedFact
@@ -60,9 +61,12 @@ class SourceResult:
     parse_s: float
 
 
-def select_specs(source_ids: tuple[str, ...] | None) -> list[SourceSpec]:
+def select_specs(
+    source_ids: tuple[str, ...] | None, registry_path: str | None = None
+) -> list[SourceSpec]:
     """The registered sources, or the named ones (an unknown id is an error)."""
-    specs = load_registry(formats=FORMATS)
+    path = Path(registry_path) if registry_path else None
+    specs = load_registry(path, formats=FORMATS)
     if not source_ids:
         return specs
     known = {spec.source_id: spec for spec in specs}
@@ -83,6 +87,7 @@ def refresh_sources(
     at: datetime,
     snapshot_root: Path,
     mirror: Path | None = None,
+    policy: FetchPolicy | None = None,
 ) -> list[SourceResult]:
     """Acquire every source in parallel, then load each through this connection."""
     with transaction(con):
@@ -97,6 +102,7 @@ def refresh_sources(
                 at=at,
                 mirror=mirror,
                 down_hosts=down_hosts,
+                policy=policy,
                 **inputs[spec.source_id],
             )
             for spec in specs

@@ -62,6 +62,7 @@ _KEY_RULES = (
     (re.compile(r"-(low|medium|high|xhigh)-effort(?=-|$)"), r"-\1"),
     (re.compile(r"(?<![\d.])(\d)-(\d)(?=-|$)"), r"\1.\2"),
     (re.compile(r"^meta-llama-(?=\d)"), "llama-"),
+    (re.compile(r"^amazon-(?=nova-)"), ""),
     (re.compile(r"(?<![a-z])(llama|gemma|phi|glm)(?=\d)"), r"\1-"),
     (re.compile(r"(?<![a-z])qwen-(?=\d(?:\.\d+)?(?:-|$))"), "qwen"),
     (re.compile(r"(?<=.)-latest(?=-|$)"), ""),

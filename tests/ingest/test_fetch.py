@@ -44,34 +44,6 @@ def other_server() -> Iterator[HTTPServer]:
     server.stop()
 
 
-@pytest.fixture
-def truncating_url() -> Iterator[str]:
-    """A server that declares 100 bytes, sends 10, and closes the connection."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    listener.settimeout(0.05)
-    stop = threading.Event()
-
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                connection, _ = listener.accept()
-            except TimeoutError:
-                continue
-            with connection:
-                connection.recv(65536)
-                connection.sendall(
-                    b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n"
-                    b"Connection: close\r\n\r\n0123456789"
-                )
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}/short"
-    stop.set()
-    thread.join()
-    listener.close()
-
-
 class FakeClock:
     """A monotonic clock that moves only when something sleeps on it."""
 
