@@ -41,15 +41,21 @@ _ROUTES = frozenset(
 )
 _REGION = re.compile(r"[a-z]{2}(?:-gov)?-[a-z]+-\d|\d+-month-commitment")
 _CLOUD_VENDOR = re.compile(
-    r"^(?:(?:us|eu|apac|global|jp|au)\.)?(?:anthropic|amazon|meta|mistral|cohere|ai21"
-    r"|deepseek|qwen|openai|writer|moonshotai|minimax|nvidia|zai|xai)\.(?=[a-z])"
-    r"|^(?:databricks-|hf:)"
+    r"^(?:(?:us|eu|apac|global|jp|au|regional)\.)?(?:anthropic|amazon|meta|mistral"
+    r"|cohere|ai21|qwen|openai|writer|moonshotai|minimax|nvidia|zai|xai|deepseek"
+    r"(?=\.deepseek))\.(?=[a-z])|^(?:databricks-|hf:)"
 )
+# Bedrock's `deepseek.v3.2` and `deepseek.r1` drop the family word the vendor carries.
+_DEEPSEEK_DOT = re.compile(r"^(?:(?:us|eu|apac|global|jp|au)\.)?deepseek\.(?=[a-z])")
 _VENDOR_LABEL = re.compile(r"^[\w .&-]{1,30}:\s+")
 _OFFER = re.compile(r":(?:free|batch|beta|nitro|floor)$|\s*\((?:free|batch)\)")
 _MODE = re.compile(r"\s*\((?:fc|prompt|diff|udiff|whole|deprecated)\)|\s*≤\s*\d+k\b")
 _SERVING = re.compile(r"(?<=\d)-v\d+(?::0)?$|:0$|@default$")
 
+# Only OpenAI and Anthropic publish dated snapshot ids behind an undated alias
+# (`gpt-4.1-nano` -> `gpt-4.1-nano-2025-04-14`). Elsewhere a full date is a label, e.g.
+# SWE-bench's "Gemini 2.5 Pro (2025-05-06)" is the 05-06 preview, not `gemini-2.5-pro`.
+_SNAPSHOT_FAMILY = re.compile(r"^(?:gpt-|chatgpt-|o\d|claude-)")
 _FULL_DATE = re.compile(
     r"(?:(?<=-)|^)(20\d\d)-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?=-|$)"
 )
@@ -90,7 +96,7 @@ def variant_keys(raw: str) -> list[str]:
     """
     base, date = _canonical_parts(raw)
     keys = [name_key(_strip_routes(raw.casefold().strip())), canonical_key(raw)]
-    if date is not None:
+    if date is not None and _SNAPSHOT_FAMILY.match(base):
         keys.append(base)
     unique = dict.fromkeys(key for key in keys if key and key != name_key(raw))
     return list(unique)
@@ -113,9 +119,9 @@ def canonical_key(raw: str) -> str:
 def same_model(a: str, b: str) -> bool:
     """Whether two raw names may be merged automatically.
 
-    The canonical keys must match, except that a name without a full date matches the
-    same name with one: an undated API alias points at its dated snapshot. Two
-    different dates never match.
+    The canonical keys must match, except that an OpenAI or Anthropic name without a
+    full date matches the same name with one: an undated API alias points at its dated
+    snapshot. Two different dates never match.
 
     >>> same_model("claude-opus-4-5", "anthropic/claude-opus-4.5")
     True
@@ -126,7 +132,9 @@ def same_model(a: str, b: str) -> bool:
     base_b, date_b = _canonical_parts(b)
     if base_a != base_b:
         return False
-    return date_a is None or date_b is None or date_a == date_b
+    if date_a == date_b:
+        return True
+    return (date_a is None or date_b is None) and bool(_SNAPSHOT_FAMILY.match(base_a))
 
 
 def _canonical_parts(raw: str) -> tuple[str, str | None]:
@@ -149,7 +157,8 @@ def _canonical_parts(raw: str) -> tuple[str, str | None]:
 
 def _strip_routes(text: str) -> str:
     """Drop gateway, region and first-party prefixes (`openrouter/openai/`, `us.`)."""
-    segments = [_CLOUD_VENDOR.sub("", segment) for segment in text.split("/")]
+    segments = [_CLOUD_VENDOR.sub("", part) for part in text.split("/")]
+    segments[-1] = _DEEPSEEK_DOT.sub("deepseek-", segments[-1])
     while len(segments) > 1 and (
         segments[0] in _ROUTES or _REGION.fullmatch(segments[0]) or not segments[0]
     ):
