@@ -155,6 +155,12 @@ def print_explanation(
                 f"{v.source_id} {v.snapshot_sha256[:12]}",
             )
         console.print(table)
+        for v in category.values:
+            if v.others:
+                console.print(
+                    f"  {v.benchmark_name}, other sources: " + "; ".join(v.others),
+                    highlight=False,
+                )
     if not category_id:
         console.print(
             f"Contributions add up to {format_score(e.contribution_total)} "
@@ -162,10 +168,9 @@ def print_explanation(
             highlight=False,
         )
     if e.unresolved:
-        console.print(
-            "Left out, benchmark name unresolved: " + ", ".join(e.unresolved),
-            highlight=False,
-        )
+        console.print("Left out, benchmark not mapped by its source:", highlight=False)
+        for line in e.unresolved:
+            console.print(f"  {line}", highlight=False)
 
 
 def _category_heading(c) -> str:
@@ -220,6 +225,7 @@ def explanation_json(e: Explanation) -> dict[str, Any]:
                         "source_id": v.source_id,
                         "snapshot_sha256": v.snapshot_sha256,
                         "citation_url": v.citation_url,
+                        "others": list(v.others),
                     }
                     for v in c.values
                 ],

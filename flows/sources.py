@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from ingest.acquire import FileRead, SourceBatch, Validators, acquire
 from ingest.fetch import FetchPolicy
 from ingest.formats import FORMATS
-from ingest.names import ResolvedBatch
+from ingest.names import ResolvedBatch, resolve_name
 from ingest.records import ResolvedFact
 from ingest.registry import SourceSpec, load_registry
 from ingest.resolve import resolve_source
@@ -31,6 +31,7 @@ from warehouse.fetches import (
     select_validators,
 )
 from warehouse.history import (
+    insert_runtime_samples,
     insert_snapshot,
     load_facts,
     load_observations,
@@ -243,6 +244,12 @@ def _load_parsed(
     load_observations(con, observations, **common)
     load_prices(con, prices, **common)
     load_facts(con, facts, **common)
+    samples = [
+        (sample, resolve_name(sample.raw_model_name, aliases).resolved_id)
+        for parsed in batch.parsed
+        for sample in parsed.result.runtime_samples
+    ]
+    insert_runtime_samples(con, samples, **common)
     models = tuple(sorted({m for r, _ in resolved for m in r.unresolved_models}))
     benchmarks = tuple(
         sorted({b for r, _ in resolved for b in r.unresolved_benchmarks})

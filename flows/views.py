@@ -31,7 +31,9 @@ from warehouse.reads import (
     select_categories,
     select_model_by_name,
     select_prices_as_of,
+    select_other_values,
     select_rows,
+    select_runtime_as_of,
     select_unresolved_benchmarks,
 )
 from warehouse.reference import select_methodology_in_force
@@ -148,7 +150,10 @@ def model_side(
             )
             for v in values
         },
-        runtime=dict.fromkeys(RUNTIME_METRICS),
+        runtime={
+            **dict.fromkeys(RUNTIME_METRICS),
+            **select_runtime_as_of(con, publication["as_of"], model_id),
+        },
     )
 
 
@@ -195,6 +200,42 @@ def comparison(
     return compare(a, b, categories, lane)
 
 
+def _with_others(
+    con: duckdb.DuckDBPyConnection,
+    publication: dict[str, Any],
+    model_id: str,
+    values: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Attach the values other sources give for the same benchmark, as text."""
+    others = select_other_values(
+        con, publication["as_of"], model_id, [v["observation_id"] for v in values]
+    )
+    return [
+        {
+            **v,
+            "others": [
+                f"{o['source_id']}: {o['value']:g} ({o['raw_model_name']})"
+                for o in others.get(v["benchmark_id"], [])
+            ],
+        }
+        for v in values
+    ]
+
+
+def _unresolved_summary(rows: list[dict[str, Any]], shown: int = 4) -> tuple[str, ...]:
+    """Per source, the benchmark names no rule maps, a few by name and a count."""
+    by_source: dict[str, list[str]] = {}
+    for row in rows:
+        names = by_source.setdefault(row["source_id"], [])
+        if row["raw_benchmark_name"] not in names:
+            names.append(row["raw_benchmark_name"])
+    return tuple(
+        f"{source}: {', '.join(names[:shown])}"
+        + (f" (+{len(names) - shown} more)" if len(names) > shown else "")
+        for source, names in sorted(by_source.items())
+    )
+
+
 def explanation(
     con: duckdb.DuckDBPyConnection, publication: dict[str, Any], lane: str, name: str
 ) -> Explanation:
@@ -207,9 +248,8 @@ def explanation(
         if row["model_id"] == model_id
     ]
     methodology = select_methodology_in_force(con, publication["as_of"])
-    unresolved = tuple(
-        f"{row['raw_benchmark_name']} ({row['source_id']})"
-        for row in select_unresolved_benchmarks(con, model_id, publication["as_of"])
+    unresolved = _unresolved_summary(
+        select_unresolved_benchmarks(con, model_id, publication["as_of"])
     )
     return build_explanation(
         model,
@@ -219,7 +259,12 @@ def explanation(
             con, publication["publication_id"], lane, model_ids=[model_id]
         ),
         select_categories(con, publication["methodology_id"]),
-        chosen_values(con, publication, lane, [model_id]),
+        _with_others(
+            con,
+            publication,
+            model_id,
+            chosen_values(con, publication, lane, [model_id]),
+        ),
         coverage_fraction=methodology["category_min_coverage_fraction"],
         unresolved=unresolved,
     )

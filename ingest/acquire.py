@@ -78,7 +78,7 @@ def acquire(
             every worker; further files on them fail at once instead of waiting.
     """
     headers = _auth_headers(spec)
-    if headers is None and mirror is None:
+    if headers is None and not _in_mirror(spec, mirror):
         return SourceBatch(spec, "skipped", message=f"{spec.api_key_env} is not set")
     reads = tuple(
         _read(
@@ -133,6 +133,17 @@ def _parse(
     )
     return SourceBatch(
         spec, "parsed", reads, tuple(parsed), parse_s=elapsed, warnings=warnings
+    )
+
+
+def _in_mirror(spec: SourceSpec, mirror: Path | None) -> bool:
+    """Whether a mirror holds every required file of the source."""
+    if mirror is None:
+        return False
+    return all(
+        spec.mirror_path(mirror, file).is_file()
+        for file in spec.files
+        if not file.is_optional
     )
 
 

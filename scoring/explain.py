@@ -22,6 +22,7 @@ class ExplainedValue:
     source_id: str
     snapshot_sha256: str
     citation_url: str | None
+    others: tuple[str, ...] = ()  # values other sources give, passed over by the choice
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +231,7 @@ def _value(v: dict, share: float | None) -> ExplainedValue:
         source_id=v["source_id"],
         snapshot_sha256=v["snapshot_sha256"],
         citation_url=v["citation_url"],
+        others=tuple(v.get("others", ())),
     )
 
 

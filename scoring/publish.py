@@ -28,8 +28,11 @@ from scoring.values import (
     normalised_sql,
 )
 
-_PICKS = PICKS_SQL.replace("{pick_fields}", "value := o.value, age_date := "
-    "coalesce(o.reported_date, CAST(o.valid_from AS DATE))").replace("{model_filter}", "")
+_PICKS = PICKS_SQL.replace(
+    "{pick_fields}",
+    "value := o.value, age_date := "
+    "coalesce(o.reported_date, CAST(o.valid_from AS DATE))",
+).replace("{model_filter}", "")
 
 
 def _lane_sums(lane: str) -> str:

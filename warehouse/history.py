@@ -17,7 +17,12 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
-from ingest.records import ResolvedFact, ResolvedObservation, ResolvedPrice
+from ingest.records import (
+    ResolvedFact,
+    ResolvedObservation,
+    ResolvedPrice,
+    RuntimeSample,
+)
 from warehouse.db import fetch_row, registered
 from warehouse.errors import WarehouseError
 
@@ -442,3 +447,54 @@ def load_facts(
         snapshot_sha256=snapshot_sha256,
         retrieved_at=retrieved_at,
     )
+
+
+def insert_runtime_samples(
+    con: duckdb.DuckDBPyConnection,
+    samples: list[tuple[RuntimeSample, str | None]],
+    *,
+    source_id: str,
+    snapshot_sha256: str,
+    retrieved_at: datetime,
+) -> int:
+    """Store runtime samples (sample, resolved model id); a sample is stored once."""
+    if not samples:
+        return 0
+    staged = pa.Table.from_pylist(
+        [
+            {
+                "raw_model_name": s.raw_model_name,
+                "model_id": model_id,
+                "metric": s.metric,
+                "value": s.value,
+                "measured_date": s.measured_date,
+                "citation_url": s.citation_url,
+            }
+            for s, model_id in samples
+        ],
+        schema=pa.schema(
+            [
+                ("raw_model_name", pa.string()),
+                ("model_id", pa.string()),
+                ("metric", pa.string()),
+                ("value", pa.float64()),
+                ("measured_date", pa.date32()),
+                ("citation_url", pa.string()),
+            ]
+        ),
+    )
+    with registered(con, "staged_samples", staged):
+        con.execute(
+            """
+            INSERT INTO runtime_samples BY NAME
+            SELECT substr(sha256($source || '|' || raw_model_name || '|' || metric || '|'
+                                 || $snapshot), 1, 32) AS runtime_sample_id,
+                   $source AS source_id, $snapshot AS snapshot_sha256, raw_model_name,
+                   model_id, metric, value, measured_date, $at AS retrieved_at,
+                   citation_url
+            FROM staged_samples
+            ON CONFLICT DO NOTHING
+            """,
+            {"source": source_id, "snapshot": snapshot_sha256, "at": retrieved_at},
+        )
+    return staged.num_rows

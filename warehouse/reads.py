@@ -121,3 +121,45 @@ def select_unresolved_benchmarks(
         """,
         {"model": model_id, "as_of": as_of},
     )
+
+
+def select_runtime_as_of(
+    con: duckdb.DuckDBPyConnection, as_of: datetime, model_id: str
+) -> dict[str, float]:
+    """The newest runtime value per metric retrieved within its source's max age."""
+    rows = select_rows(
+        con,
+        """
+        SELECT r.metric, arg_max(r.value, r.retrieved_at) AS value
+        FROM runtime_samples r JOIN sources s USING (source_id)
+        WHERE r.model_id = $model AND r.retrieved_at <= $as_of
+          AND r.retrieved_at > $as_of - to_days(s.max_age_days)
+        GROUP BY r.metric
+        """,
+        {"model": model_id, "as_of": as_of},
+    )
+    return {row["metric"]: row["value"] for row in rows}
+
+
+def select_other_values(
+    con: duckdb.DuckDBPyConnection,
+    as_of: datetime,
+    model_id: str,
+    chosen_ids: list[str],
+) -> dict[str, list[dict[str, Any]]]:
+    """Per benchmark, the values other sources give that the choice passed over."""
+    rows = select_rows(
+        con,
+        """
+        SELECT benchmark_id, source_id, value, raw_model_name FROM observations
+        WHERE model_id = $model AND benchmark_id IS NOT NULL
+          AND valid_from <= $as_of AND (valid_to IS NULL OR valid_to > $as_of)
+          AND NOT list_contains($chosen, observation_id)
+        ORDER BY benchmark_id, source_id, value DESC
+        """,
+        {"model": model_id, "as_of": as_of, "chosen": chosen_ids},
+    )
+    found: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        found.setdefault(row["benchmark_id"], []).append(row)
+    return found

@@ -47,8 +47,4 @@ def build_mirror(
     shutil.copyfile(
         sample / "openrouter-models-sample.json", target / "openrouter-models.json"
     )
-    shutil.copyfile(
-        sample / "artificial-analysis-models-sample.json",
-        target / "artificial-analysis-models.json",
-    )
     return target

@@ -23,11 +23,20 @@ def run(db: Path, *args: str):
 def queued(shared_data, tmp_path) -> Path:
     mirror = tmp_path / "mirror"
     mirror.mkdir()
-    shutil.copyfile(shared_data / "lmarena/lmarena-text-2025-02-16.csv",
-                    mirror / "lmarena-text.csv")
+    shutil.copyfile(
+        shared_data / "lmarena/lmarena-text-2025-02-16.csv", mirror / "lmarena-text.csv"
+    )
     db = tmp_path / "leaderboard.duckdb"
-    result = run(db, "refresh", "--mirror", str(mirror), "--source", "lmarena",
-                 "--at", "2026-12-01T02:00:00Z")
+    result = run(
+        db,
+        "refresh",
+        "--mirror",
+        str(mirror),
+        "--source",
+        "lmarena",
+        "--at",
+        "2026-12-01T02:00:00Z",
+    )
     assert result.exit_code == 0, result.output
     return db
 
@@ -36,7 +45,9 @@ def lmarena_model(db: Path, raw: str) -> list[tuple]:
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute(
             "SELECT model_id FROM observations WHERE source_id = 'lmarena' "
-            "AND raw_model_name = ?", [raw]).fetchall()
+            "AND raw_model_name = ?",
+            [raw],
+        ).fetchall()
 
 
 def test_names_lists_the_queue_with_sources_and_counts(queued):
@@ -49,8 +60,18 @@ def test_names_lists_the_queue_with_sources_and_counts(queued):
 
 
 def test_mapping_a_name_resolves_stored_values_on_the_next_refresh(queued):
-    run(queued, "names", "create", "Deepseek-v2.5", "--id", "deepseek-v2.5",
-        "--name", "DeepSeek V2.5", "--organisation", "DeepSeek")
+    run(
+        queued,
+        "names",
+        "create",
+        "Deepseek-v2.5",
+        "--id",
+        "deepseek-v2.5",
+        "--name",
+        "DeepSeek V2.5",
+        "--organisation",
+        "DeepSeek",
+    )
     assert lmarena_model(queued, "Deepseek-v2.5-1210") == [(None,)]
 
     mapped = run(queued, "names", "map", "Deepseek-v2.5-1210", "DeepSeek V2.5")
@@ -63,8 +84,18 @@ def test_mapping_a_name_resolves_stored_values_on_the_next_refresh(queued):
 
 
 def test_creating_a_model_from_a_name_makes_it_count(queued):
-    result = run(queued, "names", "create", "Claude 3 Opus", "--id", "claude-3-opus",
-                 "--name", "Claude 3 Opus", "--organisation", "Anthropic")
+    result = run(
+        queued,
+        "names",
+        "create",
+        "Claude 3 Opus",
+        "--id",
+        "claude-3-opus",
+        "--name",
+        "Claude 3 Opus",
+        "--organisation",
+        "Anthropic",
+    )
     run(queued, "refresh", "--catalogue-only", "--at", "2026-12-02T02:00:00Z")
 
     assert result.exit_code == 0
