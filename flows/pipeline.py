@@ -10,15 +10,18 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.catalogue import BenchmarkScale, Catalogue, load_catalogue
 from ingest.names import ResolvedBatch, name_key, resolve_batch
+from scoring.event_detect import detect_events
+from scoring.events import Window
 from scoring.methodology import Methodology, bundled_methodology_paths, load_methodology
 from scoring.publish import Thresholds, compute_publication
 from warehouse.db import transaction
+from warehouse.events import insert_event_run, insert_events, select_detected_until
 from warehouse.history import (
     HistoryChange,
     insert_snapshot,
@@ -223,3 +226,41 @@ def load_reference(
     with transaction(con):
         load_methodologies(con, methodology_paths)
     return catalogue, load_catalogue_into(con, catalogue, at)
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def record_events(
+    con: duckdb.DuckDBPyConnection,
+    at: datetime,
+    *,
+    detected_at: datetime,
+    since: datetime | None = None,
+    is_backfill: bool = False,
+) -> int:
+    """Detect the changes in (since, at] and store them; return how many were new.
+
+    A live run starts where the last live detection stopped, so a run that crashed
+    before this step has its changes found by the next one.
+    """
+    prev = since or select_detected_until(con) or EPOCH
+    if prev >= at:
+        return 0
+    before, after = select_publication(con, prev), select_publication(con, at)
+    window = Window(
+        prev,
+        at,
+        before["publication_id"] if before else None,
+        after["publication_id"] if after else None,
+        before["methodology_id"] if before else None,
+        after["methodology_id"] if after else None,
+    )
+    events = detect_events(
+        con, window, detected_at=detected_at, is_backfill=is_backfill
+    )
+    with transaction(con):
+        added = insert_events(con, events)
+        if not is_backfill:
+            insert_event_run(con, at, detected_at, added, False)
+    return added

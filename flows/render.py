@@ -128,39 +128,8 @@ def print_explanation(
         highlight=False,
     )
     for category in e.categories:
-        if category_id and category.category_id != category_id:
-            continue
-        if not category.values:
-            continue
-        console.print(_category_heading(category), style="bold", highlight=False)
-        table = Table(show_header=True)
-        for name in (
-            "Benchmark",
-            "Value",
-            "Score",
-            "Weight",
-            "Share",
-            "Status",
-            "Source",
-        ):
-            table.add_column(name)
-        for v in category.values:
-            table.add_row(
-                v.benchmark_name,
-                format_value(v.value, v.unit),
-                format_score(v.normalised),
-                f"{v.weight_pct:g}%",
-                "—" if v.share_pct is None else f"{v.share_pct:.1f}%",
-                v.status,
-                f"{v.source_id} {v.snapshot_sha256[:12]}",
-            )
-        console.print(table)
-        for v in category.values:
-            if v.others:
-                console.print(
-                    f"  {v.benchmark_name}, other sources: " + "; ".join(v.others),
-                    highlight=False,
-                )
+        if category.values and category_id in (None, category.category_id):
+            _print_category(console, category)
     if not category_id:
         console.print(
             f"Contributions add up to {format_score(e.contribution_total)} "
@@ -171,6 +140,38 @@ def print_explanation(
         console.print("Left out, benchmark not mapped by its source:", highlight=False)
         for line in e.unresolved:
             console.print(f"  {line}", highlight=False)
+
+
+def _print_category(console: Console, category) -> None:
+    console.print(_category_heading(category), style="bold", highlight=False)
+    table = Table(show_header=True)
+    for name in (
+        "Benchmark",
+        "Value",
+        "Score",
+        "Weight",
+        "Share",
+        "Status",
+        "Source",
+    ):
+        table.add_column(name)
+    for v in category.values:
+        table.add_row(
+            v.benchmark_name,
+            format_value(v.value, v.unit),
+            format_score(v.normalised),
+            f"{v.weight_pct:g}%",
+            "—" if v.share_pct is None else f"{v.share_pct:.1f}%",
+            v.status,
+            f"{v.source_id} {v.snapshot_sha256[:12]}",
+        )
+    console.print(table)
+    for v in category.values:
+        if v.others:
+            console.print(
+                f"  {v.benchmark_name}, other sources: " + "; ".join(v.others),
+                highlight=False,
+            )
 
 
 def _category_heading(c) -> str:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from flows.pipeline import load_reference, publish
+from flows.pipeline import load_reference, publish, record_events
 from flows.sources import refresh_sources, select_specs
 from ingest.catalogue import bundled_catalogue_dir
 from ingest.fetch import FetchPolicy
@@ -77,6 +77,7 @@ def refresh_body(
             policy=options.fetch_policy,
         )
         publication = publish(con, at)
+        event_count = record_events(con, at, detected_at=at)
     finally:
         con.close()
     return {
@@ -84,6 +85,7 @@ def refresh_body(
         "catalogue": [dataclasses.asdict(load) for load in loads],
         "sources": [dataclasses.asdict(result) for result in sources],
         "publication": dataclasses.asdict(publication),
+        "event_count": event_count,
     }
 
 

@@ -95,7 +95,8 @@ def variant_keys(raw: str) -> list[str]:
     ['claude-opus-4.5']
     """
     base, date = _canonical_parts(raw)
-    keys = [name_key(_strip_routes(raw.casefold().strip())), canonical_key(raw)]
+    text = _OFFER.sub("", raw.casefold().strip())
+    keys = [name_key(_strip_routes(text)), canonical_key(raw)]
     if date is not None and _SNAPSHOT_FAMILY.match(base):
         keys.append(base)
     unique = dict.fromkeys(key for key in keys if key and key != name_key(raw))
