@@ -45,7 +45,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from scoring.methodology import BenchmarkRule, Methodology
 
-TRUST_RANKS = {"curated": 3, "official": 2}  # any other trust, or none, ranks 1
+TRUST_RANKS = {"curated": 2, "official": 3}  # any other trust, or none, ranks 1
 _NO_DATE = date(1, 1, 1)
 
 
@@ -199,7 +199,7 @@ def _chosen(
 
 def age_date(candidate: Candidate) -> date:
     """The date a value's age counts from: reported, else the UTC day it appeared."""
-    return candidate.reported_date or candidate.retrieved_at.astimezone(UTC).date()
+    return candidate.reported_date or candidate.valid_from.astimezone(UTC).date()
 
 
 def is_fresh(age: date, max_age_days: int, as_of: datetime) -> bool:
