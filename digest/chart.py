@@ -22,6 +22,7 @@ def render_rank_chart(movements: Sequence[RankMovement]) -> bytes:
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     rows = list(reversed(movements))
     gains = [m.before_rank - m.after_rank for m in rows]
@@ -32,6 +33,7 @@ def render_rank_chart(movements: Sequence[RankMovement]) -> bytes:
         positions = range(len(rows))
         axes.barh(positions, gains, color=[UP if g > 0 else DOWN for g in gains])
         axes.set_yticks(list(positions), [_label(m) for m in rows])
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.axvline(0, color="#57606a", linewidth=0.8)
         axes.set_xlabel("places gained in the overall rank this week")
         axes.spines[["top", "right"]].set_visible(False)

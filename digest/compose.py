@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from digest.errors import SubscriptionError
 from digest.records import DigestEvent, Subscriber
 
 
@@ -205,3 +206,25 @@ def _shorten(text: str, limit: int = 80) -> str:
     """
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def expand_event_types(names: Sequence[str]) -> tuple[str, ...]:
+    """Event types from a mix of section ids and event types, in report order.
+
+    >>> expand_event_types(["prices", "new_leader"])[:2]
+    ('new_leader', 'price_changed')
+    """
+    wanted = set()
+    for name in (n.strip().lower() for n in names):
+        section = next((s for s in SECTIONS if s.section_id == name), None)
+        if section:
+            wanted.update(section.event_types)
+        elif name in EVENT_TYPES:
+            wanted.add(name)
+        else:
+            choices = ", ".join(s.section_id for s in SECTIONS)
+            raise SubscriptionError(
+                f"unknown event kind {name!r}; use a section ({choices}) or an "
+                f"event type ({', '.join(EVENT_TYPES)})"
+            )
+    return tuple(t for t in EVENT_TYPES if t in wanted)

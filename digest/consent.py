@@ -75,3 +75,34 @@ def may_send(
     if rule.requires_confirmation:
         return subscriber.status == "confirmed"
     return subscriber.status in ("pending", "confirmed")
+
+
+def status_after(current: str, purpose: str) -> str:
+    """The status a valid token moves a subscriber to.
+
+    An unsubscribed address cannot be confirmed with an old link: it must subscribe
+    again, which sends a fresh one.
+    """
+    if purpose == "unsubscribe":
+        return "unsubscribed"
+    if current == "unsubscribed":
+        raise SubscriptionError(
+            "this address has unsubscribed; subscribe again to get a new "
+            "confirmation link"
+        )
+    return "confirmed"
+
+
+def normalise_address(text: str) -> str:
+    """An e-mail address trimmed, with its domain in lower case.
+
+    >>> normalise_address("  Ada.Lovelace@Example.ORG ")
+    'Ada.Lovelace@example.org'
+    """
+    address = text.strip()
+    local, _, domain = address.rpartition("@")
+    if not local or "." not in domain or any(c.isspace() or c in "<>,;" for c in address):
+        raise SubscriptionError(
+            f"{text!r} is not an e-mail address; give one such as ada@example.org"
+        )
+    return f"{local}@{domain.lower()}"

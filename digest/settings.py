@@ -44,7 +44,12 @@ class MailSettings:
     @property
     def domain(self) -> str:
         """The sending domain, used in Message-ID, List-Id and the mailto address."""
-        return self.mail_from.rpartition("@")[2].rstrip(">").lower()
+        return self.envelope_from.rpartition("@")[2].lower()
+
+    @property
+    def envelope_from(self) -> str:
+        """The bare address of `mail_from`, for the SMTP envelope."""
+        return parseaddr(self.mail_from)[1]
 
 
 def load_mail_settings(environ: Mapping[str, str] | None = None) -> MailSettings:
@@ -68,6 +73,12 @@ def load_mail_settings(environ: Mapping[str, str] | None = None) -> MailSettings
         public_url=_public_url(_required(env, "LEADERBOARD_PUBLIC_URL")),
         secret=_secret(_required(env, "LEADERBOARD_SECRET")),
     )
+
+
+def load_secret(environ: Mapping[str, str] | None = None) -> str:
+    """Only the token secret: enough to confirm or unsubscribe without SMTP."""
+    env = os.environ if environ is None else environ
+    return _secret(_required(env, "LEADERBOARD_SECRET"))
 
 
 def _required(env: Mapping[str, str], name: str) -> str:

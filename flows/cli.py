@@ -331,6 +331,10 @@ def _register_more() -> None:
 
     main.add_command(sources)
     main.add_command(names)
+    from flows.cli_history import backfill, events
+
+    main.add_command(events)
+    main.add_command(backfill)
 
 
 _register_more()

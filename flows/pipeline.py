@@ -171,6 +171,8 @@ def publish(con: duckdb.DuckDBPyConnection, at: datetime) -> PublishSummary:
     computed = compute_publication(
         con, at, methodology["methodology_id"], _thresholds(methodology)
     )
+    if computed.overall_scores.num_rows == 0:
+        return PublishSummary(None, False, computed.methodology_id, 0, 0)
     latest = select_publication(con, at)
     if (
         latest

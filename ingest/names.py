@@ -27,8 +27,7 @@ _SEPARATORS = re.compile(r"[^0-9a-z.+]+")
 # gateways, clouds, regions, commitment terms, and the first-party organisations
 # whose repository or route prefix adds nothing to the name. Third-party organisations
 # (`unsloth/phi-4`, a re-upload) stay, so their copies never merge with the original.
-_ROUTES = frozenset(
-    """
+_ROUTE_WORDS = """
     openrouter azure azure_ai bedrock vertex_ai together_ai fireworks_ai groq deepinfra
     vercel_ai_gateway databricks replicate novita github_copilot gmi sambanova
     nvidia_nim watsonx snowflake lambda_ai hyperbolic nscale cerebras dashscope
@@ -37,8 +36,8 @@ _ROUTES = frozenset(
     huggingface.co openai anthropic google gemini meta-llama meta mistralai mistral
     deepseek deepseek-ai x-ai xai qwen cohere cohereforai moonshotai moonshot z-ai
     zai zai-org thudm microsoft amazon amazon-nova nvidia ai21 minimax minimaxai 01-ai
-    """.split()
-)
+"""
+_ROUTES = frozenset(_ROUTE_WORDS.split())
 _REGION = re.compile(r"[a-z]{2}(?:-gov)?-[a-z]+-\d|\d+-month-commitment")
 _CLOUD_VENDOR = re.compile(
     r"^(?:(?:us|eu|apac|global|jp|au|regional)\.)?(?:anthropic|amazon|meta|mistral"
@@ -47,9 +46,15 @@ _CLOUD_VENDOR = re.compile(
 )
 # Bedrock's `deepseek.v3.2` and `deepseek.r1` drop the family word the vendor carries.
 _DEEPSEEK_DOT = re.compile(r"^(?:(?:us|eu|apac|global|jp|au)\.)?deepseek\.(?=[a-z])")
+# OpenRouter's display names start with the vendor: "OpenAI: GPT-4.1 Nano".
 _VENDOR_LABEL = re.compile(r"^[\w .&-]{1,30}:\s+")
+# Price offers of one model (OpenRouter `:free`, OTBear `:batch`); `:thinking` and
+# `:extended` are other models and stay.
 _OFFER = re.compile(r":(?:free|batch|beta|nitro|floor)$|\s*\((?:free|batch)\)")
+# Evaluation modes (BFCL "(FC)"), aider edit formats, and simonw's base price tier
+# "≤200k", whose id is the plain model id; the ">200k" tier stays a pseudo-model.
 _MODE = re.compile(r"\s*\((?:fc|prompt|diff|udiff|whole|deprecated)\)|\s*≤\s*\d+k\b")
+# Serving suffixes: Bedrock `-v1:0` after a version or date, `:0`, Vertex `@default`.
 _SERVING = re.compile(r"(?<=\d)-v\d+(?::0)?$|:0$|@default$")
 
 # Only OpenAI and Anthropic publish dated snapshot ids behind an undated alias
@@ -63,15 +68,17 @@ _CLAUDE = re.compile(
     r"^claude-(?:(\d(?:\.\d)?)-(opus|sonnet|haiku)|(opus|sonnet|haiku)-(\d(?:\.\d)?))"
     r"(?=-|$)"
 )
+# Rewrites on the folded key, in order. Each keeps different models apart: the
+# version rule needs one digit on each side, so `gemma-3-4b` and `gpt-4-0613` stay.
 _KEY_RULES = (
-    (re.compile(r"(?<=[a-z0-9])\+(?=-|$)"), "-plus"),
+    (re.compile(r"(?<=[a-z0-9])\+(?=-|$)"), "-plus"),  # Command R+ is command-r-plus
     (re.compile(r"-(low|medium|high|xhigh)-effort(?=-|$)"), r"-\1"),
-    (re.compile(r"(?<![\d.])(\d)-(\d)(?=-|$)"), r"\1.\2"),
-    (re.compile(r"^meta-llama-(?=\d)"), "llama-"),
+    (re.compile(r"(?<![\d.])(\d)-(\d)(?=-|$)"), r"\1.\2"),  # claude-opus-4-5 is 4.5
+    (re.compile(r"^meta-llama-(?=\d)"), "llama-"),  # Meta-Llama-3.1-8B, Llama-3.1-8B
     (re.compile(r"^amazon-(?=nova-)"), ""),
-    (re.compile(r"(?<![a-z])(llama|gemma|phi|glm)(?=\d)"), r"\1-"),
-    (re.compile(r"(?<![a-z])qwen-(?=\d(?:\.\d+)?(?:-|$))"), "qwen"),
-    (re.compile(r"(?<=.)-latest(?=-|$)"), ""),
+    (re.compile(r"(?<![a-z])(llama|gemma|phi|glm)(?=\d)"), r"\1-"),  # llama3, gemma2
+    (re.compile(r"(?<![a-z])qwen-(?=\d(?:\.\d+)?(?:-|$))"), "qwen"),  # qwen-2.5-72b
+    (re.compile(r"(?<=.)-latest(?=-|$)"), ""),  # an alias, like a missing date
 )
 
 

@@ -82,6 +82,8 @@ STALE_VALUES = """
           + to_days(mb.max_age_days) > $prev
       AND coalesce(o.reported_date, CAST(o.valid_from AS DATE))
           + to_days(mb.max_age_days) <= $cur
+      AND coalesce(o.reported_date, CAST(o.valid_from AS DATE))
+          + to_days(mb.max_age_days) > o.valid_from
 """
 
 # A source is failing when its last three fetches up to $cur all failed and the third

@@ -7,7 +7,7 @@ Names are matched case-insensitively through the alias table; an unknown name ra
 from __future__ import annotations
 
 import difflib
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import duckdb
@@ -163,3 +163,35 @@ def select_other_values(
     for row in rows:
         found.setdefault(row["benchmark_id"], []).append(row)
     return found
+
+
+_CHANGE_DAYS_SQL = """
+    WITH instants AS (
+        SELECT valid_from AS instant FROM observations
+        UNION ALL SELECT valid_to FROM observations WHERE valid_to IS NOT NULL
+        UNION ALL SELECT valid_from FROM prices
+        UNION ALL SELECT valid_to FROM prices WHERE valid_to IS NOT NULL
+        UNION ALL SELECT valid_from FROM model_facts
+        UNION ALL SELECT valid_to FROM model_facts WHERE valid_to IS NOT NULL
+        UNION ALL SELECT effective_from FROM methodologies
+        UNION ALL SELECT started_at FROM fetches WHERE outcome = 'failed'
+        UNION ALL
+        SELECT CAST(coalesce(o.reported_date, CAST(o.valid_from AS DATE))
+                    + to_days(mb.max_age_days) AS TIMESTAMPTZ)
+        FROM observations o JOIN methodology_benchmarks mb USING (benchmark_id)
+        WHERE coalesce(o.reported_date, CAST(o.valid_from AS DATE))
+              + to_days(mb.max_age_days) > o.valid_from
+    )
+    SELECT DISTINCT CAST(instant AS DATE) AS day FROM instants
+    WHERE instant IS NOT NULL AND CAST(instant AS DATE) BETWEEN $start AND $end
+    ORDER BY day
+"""
+
+
+def select_change_days(
+    con: duckdb.DuckDBPyConnection, start: date, end: date
+) -> list[date]:
+    """Days in [start, end] on which a value, price, fact, freshness, methodology or
+    fetch outcome could have changed a publication or produced an event."""
+    rows = select_rows(con, _CHANGE_DAYS_SQL, {"start": start, "end": end})
+    return [row["day"] for row in rows]

@@ -59,7 +59,7 @@ def random_methodologies(draw) -> Methodology:
     benchmarks = []
     for index in range(category_count):
         benchmarks += draw(_benchmarks_of(f"c{index}"))
-    tiers = draw(st.lists(st.integers(1, 10), max_size=3, unique=True))
+    tiers = draw(st.lists(st.integers(1, 6), max_size=3, unique=True))
     doc = {
         "methodology_id": "random",
         "effective_from": "2024-01-01T00:00:00Z",
@@ -71,12 +71,12 @@ def random_methodologies(draw) -> Methodology:
         "thresholds": {
             "category_min_coverage_fraction": draw(st.sampled_from([0.25, 0.5, 1.0])),
             "overall_min_benchmark_count": draw(st.integers(1, 5)),
-            "overall_min_category_count": draw(st.integers(1, 2)),
+            "overall_min_category_count": draw(st.integers(1, 3)),
         },
         "confidence_tiers": [
             {
                 "tier": f"T{count}",
-                "min_category_count": draw(st.integers(1, 3)),
+                "min_category_count": draw(st.integers(1, 2)),
                 "min_benchmark_count": count,
             }
             for count in tiers
@@ -118,6 +118,10 @@ INSTANTS = st.sampled_from([AS_OF - timedelta(days=d, hours=h) for d in (0, 3, 4
                             for h in (0, 10)])  # fmt: skip
 
 
+# Dates on and next to the freshness limits (30, 365 and 730 days before AS_OF).
+AGES = st.sampled_from([AS_OF.date() - timedelta(days=d) for d in (29, 30, 31, 364, 365, 366, 730, 731)])  # fmt: skip
+
+
 @st.composite
 def candidates(draw, methodology: Methodology) -> list[Candidate]:
     """Rows with at most one per model, benchmark and source, so no priority ties."""
@@ -153,7 +157,7 @@ def _candidate(draw, index: int, key: tuple[str, str, str]) -> Candidate:
         lane=draw(st.sampled_from(["verified", "provisional"])),
         value=draw(st.one_of(st.integers(-5, 105).map(float),
                              st.floats(900, 1600), st.floats(0, 100))),
-        reported_date=draw(st.one_of(st.none(), st.dates(date(2024, 5, 1), date(2025, 7, 1)))),
+        reported_date=draw(st.one_of(st.none(), AGES, st.dates(date(2024, 5, 1), date(2025, 7, 1)))),
         retrieved_at=retrieved_at,
         valid_from=valid_from,
         valid_to=draw(st.sampled_from([None, None, AS_OF, AS_OF - timedelta(days=1),

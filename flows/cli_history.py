@@ -1,0 +1,134 @@
+"""The `events` and `backfill` commands: change events as detected, and daily
+publications recomputed from stored history.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from flows import render
+
+MATERIALITY = ("routine", "notable", "major")
+
+
+def _cli():
+    from flows import cli
+
+    return cli
+
+
+@click.command()
+@click.option("--since", "since_text", help="Only events effective at or after this.")
+@click.option("--until", "until_text", help="Only events effective at or before this.")
+@click.option(
+    "--type",
+    "event_types",
+    multiple=True,
+    help="Only this event type "
+    "(repeatable), e.g. price_changed, rank_moved, new_leader.",
+)
+@click.option(
+    "--min-materiality",
+    type=click.Choice(MATERIALITY),
+    default="routine",
+    show_default=True,
+)
+@click.option(
+    "--no-backfill", is_flag=True, help="Leave out events found by backfills."
+)
+@click.option("--limit", type=int, default=100, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def events(
+    ctx: click.Context,
+    since_text: str | None,
+    until_text: str | None,
+    event_types: tuple[str, ...],
+    min_materiality: str,
+    no_backfill: bool,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """List change events, newest first, each with its cause."""
+    from warehouse.events import select_events
+
+    cli = _cli()
+    con = cli._open_for_read(ctx)
+    found = select_events(
+        con,
+        since=cli.parse_instant(since_text),
+        until=cli.parse_instant(until_text),
+        event_types=event_types,
+        min_materiality=min_materiality,
+        include_backfill=not no_backfill,
+        limit=limit,
+    )
+    console: Console = ctx.obj["console"]
+    if as_json:
+        render.print_json(console, found)
+        return
+    table = Table(title=f"Events: {len(found)}", title_justify="left")
+    for name in ("Effective", "Type", "Materiality", "What", "Cause"):
+        table.add_column(name)
+    for event in found:
+        cause = event["cause_kind"]
+        if event["cause_snapshot_sha256"]:
+            cause += f" {event['cause_snapshot_sha256'][:12]}"
+        table.add_row(
+            f"{event['effective_at']:%Y-%m-%d %H:%M}",
+            event["event_type"],
+            event["materiality"],
+            event["summary"],
+            cause,
+        )
+    console.print(table)
+
+
+@click.command()
+@click.option("--from", "start_text", required=True, help="First day (YYYY-MM-DD).")
+@click.option("--to", "end_text", required=True, help="Last day (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
+@click.pass_context
+def backfill(ctx: click.Context, start_text: str, end_text: str, as_json: bool) -> None:
+    """Compute the daily publications and events of a date range from stored history."""
+    from flows.backfill import backfill as run_backfill
+    from warehouse.db import open_database
+
+    cli = _cli()
+    start, end = _day(start_text, "--from"), _day(end_text, "--to")
+    con = cli._run(open_database, ctx.obj["settings"].db_path, busy_timeout_s=5.0)
+    try:
+        summary = cli._run(run_backfill, con, start, end, detected_at=datetime.now(UTC))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    finally:
+        con.close()
+    console: Console = ctx.obj["console"]
+    if as_json:
+        render.print_json(console, _asdict(summary))
+        return
+    console.print(
+        f"backfilled {summary.start} to {summary.end}: {summary.day_count} days, "
+        f"{summary.computed_day_count} with changes, {summary.publication_count} new "
+        f"publications, {summary.event_count} new events (marked as backfill)",
+        highlight=False,
+    )
+
+
+def _asdict(summary) -> dict:
+    import dataclasses
+
+    return dataclasses.asdict(summary)
+
+
+def _day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(
+            f"{text!r} is not a date (YYYY-MM-DD)", param_hint=option
+        ) from None
