@@ -16,6 +16,7 @@ import time
 from digest.errors import (
     MailSettingsError,
     PermanentDeliveryError,
+    SmtpUnavailableError,
     TransientDeliveryError,
 )
 from digest.settings import SmtpSettings
@@ -88,7 +89,16 @@ class Sender:
 
     def _connection(self) -> smtplib.SMTP:
         if self._smtp is None:
-            self._smtp = self._connect()
+            try:
+                self._smtp = self._connect()
+            except (smtplib.SMTPException, OSError) as exc:
+                reply = f"connection: {type(exc).__name__}"
+                raise SmtpUnavailableError(
+                    f"cannot reach the SMTP server {self.settings.host!r} port "
+                    f"{self.settings.port} ({reply}); check LEADERBOARD_SMTP_HOST and "
+                    "_PORT, or retry when it is back",
+                    reply,
+                ) from None
         return self._smtp
 
     def _connect(self) -> smtplib.SMTP:

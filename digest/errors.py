@@ -7,7 +7,8 @@ DigestError                 base; never raised itself
 ├── WeekError               permanent: a week is not written like 2026-W49
 ├── SubscriptionError       permanent: an address or country code is not usable
 └── DeliveryError           one message could not be handed to the SMTP server
-    ├── TransientDeliveryError   retryable: 4xx reply, refused or dropped connection
+    ├── TransientDeliveryError   retryable: a 4xx reply or a dropped connection
+    │   └── SmtpUnavailableError retryable: the server cannot be reached at all
     └── PermanentDeliveryError   not retryable: 5xx reply for this recipient or message
 """
 
@@ -52,6 +53,10 @@ class TransientDeliveryError(DeliveryError):
     """A 4xx reply or a connection problem; the same message may go through later."""
 
     retryable = True
+
+
+class SmtpUnavailableError(TransientDeliveryError):
+    """No connection to the SMTP server: every other message would fail the same way."""
 
 
 class PermanentDeliveryError(DeliveryError):

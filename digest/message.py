@@ -56,7 +56,7 @@ def build_digest_message(
     )
     message = _headers(settings, subscriber.email, rendered.subject, now)
     key = delivery_key(digest.week, subscriber.subscriber_id)
-    message["Message-ID"] = f"<digest-{digest.week}-{key[:32]}@{settings.domain}>"
+    message["Message-ID"] = f"<digest-{digest.week}-{key[:24]}@{settings.domain}>"
     message["List-Id"] = f"Leaderboard weekly digest <digest.{settings.domain}>"
     message["List-Unsubscribe"] = f"<{https}>, <{mailto}>"
     # RFC 8058 section 3.1: a POST of this body to the https link unsubscribes.

@@ -24,7 +24,12 @@ from digest.consent import (
     status_after,
 )
 from digest.deliver import Sender
-from digest.errors import PermanentDeliveryError, TransientDeliveryError
+from digest.errors import (
+    DeliveryError,
+    PermanentDeliveryError,
+    SmtpUnavailableError,
+    TransientDeliveryError,
+)
 from digest.message import (
     CHART_CID,
     build_confirmation_message,
@@ -32,7 +37,7 @@ from digest.message import (
     delivery_key,
     to_bytes,
 )
-from digest.records import Subscriber
+from digest.records import Delivery, Subscriber
 from digest.settings import MailSettings, load_mail_settings, load_secret
 from digest.tokens import read_token
 from digest.weeks import parse_week, previous_week, week_bounds
@@ -48,7 +53,7 @@ class DigestOptions:
 
     quiet_note: bool = False
     preview_dir: Path | None = None
-    consent_rules: Mapping = CONSENT_RULES
+    consent_rules: Mapping = field(default_factory=lambda: CONSENT_RULES)
     retry_backoff_s: float = 1.0
     max_attempt_count: int = 5
     on_sent: Callable[[str], None] | None = field(default=None, repr=False)
@@ -132,9 +137,10 @@ def _drain(
     con, week: str, settings: MailSettings, options: DigestOptions
 ) -> tuple[int, int]:
     store.cancel_unwanted_deliveries(con, week)
-    sent = failed = 0
+    pending = store.select_pending_deliveries(con, week)
+    sent = 0
     with Sender(settings.smtp, backoff_s=options.retry_backoff_s) as sender:
-        for delivery in store.select_pending_deliveries(con, week):
+        for delivery in pending:
             store.record_delivery_attempt(con, delivery.delivery_key)
             try:
                 sender.send(
@@ -142,19 +148,24 @@ def _drain(
                     delivery.delivery_key,
                 )
             except (PermanentDeliveryError, TransientDeliveryError) as exc:
-                is_final = not exc.retryable or (
-                    delivery.attempt_count + 1 >= options.max_attempt_count
-                )
-                store.mark_delivery_failed(
-                    con, delivery.delivery_key, exc.reply, is_final=is_final
-                )
-                failed += 1
+                _record_failure(con, delivery, exc, options.max_attempt_count)
+                if isinstance(exc, SmtpUnavailableError):
+                    # The rest would fail the same way; they stay pending.
+                    logger.error("smtp unavailable, stopping reply=%s", exc.reply)
+                    break
                 continue
             store.mark_delivery_sent(con, delivery.delivery_key, datetime.now(UTC))
             sent += 1
             if options.on_sent is not None:
                 options.on_sent(delivery.delivery_key)
-    return sent, failed
+    return sent, len(pending) - sent
+
+
+def _record_failure(
+    con, delivery: Delivery, exc: DeliveryError, max_attempt_count: int
+) -> None:
+    is_final = not exc.retryable or delivery.attempt_count + 1 >= max_attempt_count
+    store.mark_delivery_failed(con, delivery.delivery_key, exc.reply, is_final=is_final)
 
 
 def _preview(

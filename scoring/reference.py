@@ -45,7 +45,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from scoring.methodology import BenchmarkRule, Methodology
 
-TRUST_RANKS = {"curated": 3, "official": 2}  # any other trust, or none, ranks 1
+TRUST_RANKS = {"curated": 2, "official": 3}  # any other trust, or none, ranks 1
 _NO_DATE = date(1, 1, 1)
 
 
@@ -281,7 +281,7 @@ def score_overall(
                 rank=None,
                 is_ranked=score is not None
                 and value_count >= methodology.overall_min_benchmark_count
-                and len(eligible) >= methodology.overall_min_category_count,
+                and len(rows) >= methodology.overall_min_category_count,
                 value_count=value_count,
                 category_count=len(rows),
                 eligible_category_count=len(eligible),

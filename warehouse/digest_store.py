@@ -295,11 +295,12 @@ def insert_digest_run(
     """Keep one run's counts; they name no subscriber, so erasure leaves them."""
     con.execute(
         """
-        INSERT INTO digest_runs VALUES ($week, $started_at, $event_count, $sent_count,
+        INSERT INTO digest_runs VALUES ($run_id, $week, $started_at, $event_count, $sent_count,
             $skipped_consent_count, $skipped_empty_count, $already_sent_count,
             $failed_count)
         """,
-        {"week": week, "started_at": started_at, **counts},
+        {"run_id": secrets.token_hex(8), "week": week, "started_at": started_at,
+         **counts},
     )
 
 

@@ -31,6 +31,7 @@ CREATE TABLE digest_deliveries (
 );
 
 CREATE TABLE digest_runs (
+    digest_run_id TEXT PRIMARY KEY,
     week TEXT NOT NULL,
     started_at TIMESTAMPTZ NOT NULL,
     event_count INTEGER NOT NULL,
@@ -38,6 +39,5 @@ CREATE TABLE digest_runs (
     skipped_consent_count INTEGER NOT NULL,
     skipped_empty_count INTEGER NOT NULL,
     already_sent_count INTEGER NOT NULL,
-    failed_count INTEGER NOT NULL,
-    PRIMARY KEY (week, started_at)
+    failed_count INTEGER NOT NULL
 );
