@@ -230,8 +230,11 @@ def compare(
     from scoring.compare import comparison_json
 
     con = _open_for_read(ctx)
-    publication = _run(require_publication, con, parse_instant(as_of_text))
-    result = _run(comparison, con, publication, lane, model_a, model_b)
+    as_of = parse_instant(as_of_text)
+    publication = _run(require_publication, con, as_of)
+    result = _run(
+        comparison, con, publication, lane, model_a, model_b, as_of or datetime.now(UTC)
+    )
     console: Console = ctx.obj["console"]
     if as_json:
         payload = comparison_json(result)
@@ -327,10 +330,13 @@ def export(
 
 
 def _register_more() -> None:
+    from flows.cli_digest import digest, subscribers
     from flows.cli_sources import names, sources
 
     main.add_command(sources)
     main.add_command(names)
+    main.add_command(subscribers)
+    main.add_command(digest)
     from flows.cli_history import backfill, events
 
     main.add_command(events)
@@ -344,3 +350,7 @@ def entry() -> None:
     """Console entry point with Prefect kept quiet and offline."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     main()
+
+
+if __name__ == "__main__":
+    entry()

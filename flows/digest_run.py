@@ -101,7 +101,9 @@ def run_weekly_digest(
             store.insert_digest_run(con, week, now, _counts(report))
     finally:
         con.close()
-    logger.info("digest run %s", " ".join(f"{k}={v}" for k, v in _counts(report).items()))
+    logger.info(
+        "digest run %s", " ".join(f"{k}={v}" for k, v in _counts(report).items())
+    )
     return report
 
 
@@ -144,7 +146,9 @@ def _drain(
             store.record_delivery_attempt(con, delivery.delivery_key)
             try:
                 sender.send(
-                    delivery.message, settings.envelope_from, delivery.recipient,
+                    delivery.message,
+                    settings.envelope_from,
+                    delivery.recipient,
                     delivery.delivery_key,
                 )
             except (PermanentDeliveryError, TransientDeliveryError) as exc:
@@ -240,8 +244,10 @@ def add_subscriber(
         message = build_confirmation_message(subscriber, settings, now)
         with Sender(settings.smtp) as sender:
             sender.send(
-                to_bytes(message), settings.envelope_from,
-                subscriber.email, f"confirm-{subscriber.subscriber_id}",
+                to_bytes(message),
+                settings.envelope_from,
+                subscriber.email,
+                f"confirm-{subscriber.subscriber_id}",
             )
     return subscriber
 
@@ -283,6 +289,7 @@ def _with(report: DigestReport, **changes: int) -> DigestReport:
 
 def _counts(report: DigestReport) -> dict[str, int]:
     return {
-        k: v for k, v in report.as_dict().items() if k.endswith("_count")
-        and k != "queued_count"
+        k: v
+        for k, v in report.as_dict().items()
+        if k.endswith("_count") and k != "queued_count"
     }

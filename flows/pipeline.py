@@ -171,9 +171,9 @@ def publish(con: duckdb.DuckDBPyConnection, at: datetime) -> PublishSummary:
     computed = compute_publication(
         con, at, methodology["methodology_id"], _thresholds(methodology)
     )
-    if computed.overall_scores.num_rows == 0:
-        return PublishSummary(None, False, computed.methodology_id, 0, 0)
     latest = select_publication(con, at)
+    if computed.overall_scores.num_rows == 0 and latest is None:
+        return PublishSummary(None, False, computed.methodology_id, 0, 0)
     if (
         latest
         and latest["content_hash"] == computed.content_hash

@@ -66,6 +66,7 @@ def refresh_body(
         catalogue, loads = load_reference(con, at, catalogue_dir, methodologies)
         with transaction(con):
             apply_aliases(con)
+        _checkpoint("reference")
         for data in (catalogue.models_bytes, catalogue.values_bytes):
             store_snapshot(snapshot_root(db_path), data)
         sources = refresh_sources(
@@ -76,8 +77,11 @@ def refresh_body(
             mirror=Path(options.mirror) if options.mirror else None,
             policy=options.fetch_policy,
         )
+        _checkpoint("sources")
         publication = publish(con, at)
+        _checkpoint("publish")
         event_count = record_events(con, at, detected_at=at)
+        _checkpoint("events")
     finally:
         con.close()
     return {
@@ -87,6 +91,16 @@ def refresh_body(
         "publication": dataclasses.asdict(publication),
         "event_count": event_count,
     }
+
+
+def _checkpoint(step: str) -> None:
+    """Fault injection for crash tests: die right after `step` when asked to.
+
+    `LEADERBOARD_CRASH_AFTER=<step>` ends the process at once, with no cleanup, the
+    way a killed run would; every step must leave a state the next run completes.
+    """
+    if os.environ.get("LEADERBOARD_CRASH_AFTER") == step:
+        os._exit(70)
 
 
 def run_refresh(

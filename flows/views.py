@@ -104,9 +104,15 @@ def chosen_values(
 
 
 def model_side(
-    con: duckdb.DuckDBPyConnection, publication: dict[str, Any], lane: str, name: str
+    con: duckdb.DuckDBPyConnection,
+    publication: dict[str, Any],
+    lane: str,
+    name: str,
+    at: datetime | None = None,
 ) -> ModelSide:
-    """One side of a comparison, read from the publication."""
+    """One side of a comparison: scores from the publication, price and runtime as of
+    `at` (the publication's instant when None), so stale prices read as unknown."""
+    at = at or publication["as_of"]
     model = select_model_by_name(con, name)
     model_id = model["model_id"]
     overall = [
@@ -117,7 +123,7 @@ def model_side(
     categories = select_category_rows(
         con, publication["publication_id"], lane, model_ids=[model_id]
     )
-    price = select_prices_as_of(con, publication["as_of"], [model_id]).get(model_id)
+    price = select_prices_as_of(con, at, [model_id]).get(model_id)
     values = chosen_values(con, publication, lane, [model_id])
     return ModelSide(
         model_id=model_id,
@@ -152,7 +158,7 @@ def model_side(
         },
         runtime={
             **dict.fromkeys(RUNTIME_METRICS),
-            **select_runtime_as_of(con, publication["as_of"], model_id),
+            **select_runtime_as_of(con, at, model_id),
         },
     )
 
@@ -174,10 +180,11 @@ def comparison(
     lane: str,
     name_a: str,
     name_b: str,
+    at: datetime | None = None,
 ) -> Comparison:
-    """Compare two models named by name, id or alias."""
-    a = model_side(con, publication, lane, name_a)
-    b = model_side(con, publication, lane, name_b)
+    """Compare two models named by name, id or alias, prices as of `at`."""
+    a = model_side(con, publication, lane, name_a, at)
+    b = model_side(con, publication, lane, name_b, at)
     if a.model_id == b.model_id:
         raise NotFoundError(
             f"{name_a!r} and {name_b!r} are the same model ({a.name}); name two models"

@@ -45,7 +45,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from scoring.methodology import BenchmarkRule, Methodology
 
-TRUST_RANKS = {"curated": 2, "official": 3}  # any other trust, or none, ranks 1
+TRUST_RANKS = {"curated": 3, "official": 2}  # any other trust, or none, ranks 1
 _NO_DATE = date(1, 1, 1)
 
 

@@ -86,7 +86,10 @@ def select_benchmark_rules(
 def select_prices_as_of(
     con: duckdb.DuckDBPyConnection, as_of: datetime, model_ids: list[str]
 ) -> dict[str, dict[str, Any]]:
-    """One price per model as of `as_of`: curated first, then official, then newest."""
+    """One price per model as of `as_of`: curated first, then official, then newest.
+
+    A price older than its source's max age is not returned, so it shows as unknown.
+    """
     rows = select_rows(
         con,
         """
@@ -97,6 +100,14 @@ def select_prices_as_of(
           AND p.valid_from <= $as_of AND (p.valid_to IS NULL OR p.valid_to > $as_of)
           AND (p.effective_from_date IS NULL OR p.effective_from_date <= $as_of)
           AND (p.effective_to_date IS NULL OR p.effective_to_date > $as_of)
+          -- A price counts while its source vouched for it within the source's max
+          -- age: it changed then, or a fetch then still found it.
+          AND (p.valid_from >= $as_of - to_days(s.max_age_days)
+               OR EXISTS (SELECT 1 FROM fetches f
+                          WHERE f.source_id = p.source_id
+                            AND f.outcome IN ('ok', 'not_modified')
+                            AND f.started_at <= $as_of
+                            AND f.started_at >= $as_of - to_days(s.max_age_days)))
         QUALIFY row_number() OVER (
             PARTITION BY p.model_id
             ORDER BY CASE s.trust WHEN 'curated' THEN 3 WHEN 'official' THEN 2 ELSE 1 END
