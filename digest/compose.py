@@ -175,7 +175,10 @@ def link_for(event: DigestEvent, public_url: str) -> tuple[str | None, str]:
         name = event.model_name or event.model_id
         return f"{public_url}/models/{_slug(event.model_id)}", name
     if event.benchmark_id:
-        return f"{public_url}/benchmarks/{_slug(event.benchmark_id)}", event.benchmark_id
+        return (
+            f"{public_url}/benchmarks/{_slug(event.benchmark_id)}",
+            event.benchmark_id,
+        )
     return None, ""
 
 

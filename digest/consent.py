@@ -14,9 +14,13 @@ from types import MappingProxyType
 from digest.errors import SubscriptionError
 from digest.records import Subscriber
 
+# The 27 EU members, then Iceland, Liechtenstein and Norway (EEA).
 EU_EEA = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE"
-    " IS LI NO".split()
+    {
+        *("AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR"),
+        *("HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK"),
+        *("SI", "ES", "SE", "IS", "LI", "NO"),
+    }
 )
 UK = frozenset({"GB", "UK", "GG", "JE", "IM"})
 US = frozenset({"US", "PR", "GU", "VI", "AS", "MP", "UM"})
@@ -101,7 +105,11 @@ def normalise_address(text: str) -> str:
     """
     address = text.strip()
     local, _, domain = address.rpartition("@")
-    if not local or "." not in domain or any(c.isspace() or c in "<>,;" for c in address):
+    if (
+        not local
+        or "." not in domain
+        or any(c.isspace() or c in "<>,;" for c in address)
+    ):
         raise SubscriptionError(
             f"{text!r} is not an e-mail address; give one such as ada@example.org"
         )

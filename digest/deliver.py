@@ -7,6 +7,7 @@ Logs name the delivery key and the reply code, never an address, body or passwor
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import smtplib
@@ -45,10 +46,8 @@ class Sender:
     def close(self) -> None:
         """Say QUIT if the connection is still up, and forget it."""
         if self._smtp is not None:
-            try:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
                 self._smtp.quit()
-            except (smtplib.SMTPException, OSError):
-                pass
             self._smtp = None
 
     def send(self, message: bytes, sender: str, recipient: str, key: str) -> None:
@@ -59,7 +58,9 @@ class Sender:
             except TransientDeliveryError as exc:
                 logger.warning(
                     "smtp transient failure key=%.12s attempt=%d reply=%s",
-                    key, attempt, exc.reply,
+                    key,
+                    attempt,
+                    exc.reply,
                 )
                 if attempt == self.attempts:
                     raise
@@ -81,8 +82,9 @@ class Sender:
                 self._drop()
             if exc.smtp_code < 400:
                 raise _dropped(exc) from None
-            raise _classified(exc.smtp_code, exc.smtp_error, "the server refused "
-                              "the message") from None
+            raise _classified(
+                exc.smtp_code, exc.smtp_error, "the server refused the message"
+            ) from None
         except (smtplib.SMTPServerDisconnected, OSError) as exc:
             self._drop()
             raise _dropped(exc) from None
@@ -105,7 +107,9 @@ class Sender:
         s = self.settings
         if s.security == "tls":
             smtp: smtplib.SMTP = smtplib.SMTP_SSL(
-                s.host, s.port, timeout=s.timeout_s,
+                s.host,
+                s.port,
+                timeout=s.timeout_s,
                 context=ssl.create_default_context(),
             )
         else:
@@ -121,10 +125,8 @@ class Sender:
 
     def _drop(self) -> None:
         if self._smtp is not None:
-            try:
+            with contextlib.suppress(OSError):
                 self._smtp.close()
-            except OSError:
-                pass
             self._smtp = None
 
 

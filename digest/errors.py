@@ -1,15 +1,16 @@
 """Errors raised by the digest package, and whether a retry can help.
 
-DigestError                 base; never raised itself
-├── MailSettingsError       permanent: a LEADERBOARD_* mail setting is missing or wrong
-├── TokenError              permanent: a link token is tampered, expired or for
-│                           another purpose; ask for a new link
-├── WeekError               permanent: a week is not written like 2026-W49
-├── SubscriptionError       permanent: an address or country code is not usable
-└── DeliveryError           one message could not be handed to the SMTP server
-    ├── TransientDeliveryError   retryable: a 4xx reply or a dropped connection
-    │   └── SmtpUnavailableError retryable: the server cannot be reached at all
-    └── PermanentDeliveryError   not retryable: 5xx reply for this recipient or message
+DigestError                   base; never raised itself
+├── MailSettingsError         permanent: a LEADERBOARD_* mail setting is missing or
+│                             wrong, or the SMTP server refused the login
+├── TokenError                permanent: a link token is tampered, expired or for
+│                             another purpose; ask for a new link
+├── WeekError                 permanent: a week is not written like 2026-W49
+├── SubscriptionError         permanent: an address or country code is not usable
+└── DeliveryError             one message was not handed to the SMTP server
+    ├── TransientDeliveryError    retryable: a 4xx reply or a dropped connection
+    │   └── SmtpUnavailableError  retryable: the server cannot be reached at all
+    └── PermanentDeliveryError    permanent: a 5xx reply for this recipient
 """
 
 from __future__ import annotations

@@ -36,14 +36,16 @@ def delivery_key(week: str, subscriber_id: str) -> str:
 def unsubscribe_links(settings: MailSettings, token: str) -> tuple[str, str]:
     """The https one-click link and the mailto fallback for one subscriber."""
     https = f"{settings.public_url}/digest/unsubscribe?token={token}"
-    mailto = f"mailto:unsubscribe@{settings.domain}?subject={quote('unsubscribe ' + token)}"
+    mailto = (
+        f"mailto:unsubscribe@{settings.domain}?subject={quote('unsubscribe ' + token)}"
+    )
     return https, mailto
 
 
 def build_digest_message(
     digest: Digest, subscriber: Subscriber, settings: MailSettings, now: datetime
 ) -> EmailMessage:
-    """The complete digest message: text, HTML and the inline chart when there is one."""
+    """The whole digest message: text, HTML, and the inline chart if there is one."""
     token = make_token(settings.secret, "unsubscribe", subscriber.subscriber_id, now)
     https, mailto = unsubscribe_links(settings, token)
     chart = render_rank_chart(digest.movements) if digest.movements else None
@@ -66,8 +68,12 @@ def build_digest_message(
     if chart:
         html_part = message.get_payload()[1]
         html_part.add_related(
-            chart, "image", "png", cid=f"<{CHART_CID}@{settings.domain}>",
-            filename="rank-movements.png", disposition="inline",
+            chart,
+            "image",
+            "png",
+            cid=f"<{CHART_CID}@{settings.domain}>",
+            filename="rank-movements.png",
+            disposition="inline",
         )
     return message
 

@@ -27,7 +27,9 @@ def parse_week(text: str) -> str:
     try:
         date.fromisocalendar(year, number, 1)
     except ValueError:
-        raise WeekError(f"week {text!r} does not exist: {year} has no week {number}")
+        raise WeekError(
+            f"week {text!r} does not exist: {year} has no week {number}"
+        ) from None
     return f"{year}-W{number:02d}"
 
 

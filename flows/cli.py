@@ -74,6 +74,21 @@ def _open_for_read(ctx: click.Context):
     return _run(open_database, path, read_only=True, busy_timeout_s=5.0)
 
 
+def _read_context(ctx: click.Context, as_of_text: str | None, category: str | None):
+    """The read connection, the publication in force, and the category id asked for."""
+    from flows.views import require_publication
+    from warehouse.reads import select_category_id
+
+    con = _open_for_read(ctx)
+    publication = _run(require_publication, con, parse_instant(as_of_text))
+    category_id = None
+    if category:
+        category_id = _run(
+            select_category_id, con, publication["methodology_id"], category
+        )
+    return con, publication, category_id
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", type=click.Path(dir_okay=False), help="DuckDB file to use.")
 @click.option(
@@ -182,16 +197,9 @@ def show(
     as_json: bool = False,
 ) -> None:
     """Print the overall or one category's leaderboard."""
-    from flows.views import leaderboard_rows, require_publication
-    from warehouse.reads import select_category_id
+    from flows.views import leaderboard_rows
 
-    con = _open_for_read(ctx)
-    publication = _run(require_publication, con, parse_instant(as_of_text))
-    category_id = (
-        _run(select_category_id, con, publication["methodology_id"], category)
-        if category
-        else None
-    )
+    con, publication, category_id = _read_context(ctx, as_of_text, category)
     rows = leaderboard_rows(con, publication, lane, category_id)
     console: Console = ctx.obj["console"]
     if as_json:
@@ -262,16 +270,9 @@ def explain(
     as_json: bool,
 ) -> None:
     """Explain a model's scores: values, weights, and what was left out and why."""
-    from flows.views import explanation, require_publication
-    from warehouse.reads import select_category_id
+    from flows.views import explanation
 
-    con = _open_for_read(ctx)
-    publication = _run(require_publication, con, parse_instant(as_of_text))
-    category_id = (
-        _run(select_category_id, con, publication["methodology_id"], category)
-        if category
-        else None
-    )
+    con, publication, category_id = _read_context(ctx, as_of_text, category)
     result = _run(explanation, con, publication, lane, model)
     console: Console = ctx.obj["console"]
     if as_json:

@@ -175,7 +175,7 @@ def _record_failure(
 def _preview(
     con, week: str, settings: MailSettings, options: DigestOptions, now: datetime
 ) -> DigestReport:
-    """Write one subscriber's message as .eml, .html and .txt; send and store nothing."""
+    """Write one subscriber's message as .eml, .html and .txt; send or store nothing."""
     events = store.select_week_events(con, *week_bounds(week))
     candidates = [
         s for s in store.select_subscribers(con) if may_send(s, options.consent_rules)

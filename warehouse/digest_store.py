@@ -74,7 +74,9 @@ def upsert_subscriber(
     subscriber = select_subscriber_by_email(con, email)
     logger.info(
         "stored subscriber subscriber_id=%s region=%s status=%s",
-        subscriber.subscriber_id, region, subscriber.status,
+        subscriber.subscriber_id,
+        region,
+        subscriber.status,
     )
     return subscriber
 
@@ -103,7 +105,9 @@ def select_subscriber(con: duckdb.DuckDBPyConnection, subscriber_id: str) -> Sub
     return _subscriber(rows[0])
 
 
-def select_subscriber_by_email(con: duckdb.DuckDBPyConnection, email: str) -> Subscriber:
+def select_subscriber_by_email(
+    con: duckdb.DuckDBPyConnection, email: str
+) -> Subscriber:
     """One subscriber by address, compared without regard to case."""
     rows = select_rows(
         con,
@@ -147,7 +151,8 @@ def delete_subscriber(con: duckdb.DuckDBPyConnection, email: str) -> int:
     )
     logger.info(
         "erased subscriber subscriber_id=%s delivery_count=%d",
-        subscriber.subscriber_id, deleted,
+        subscriber.subscriber_id,
+        deleted,
     )
     return deleted
 
@@ -180,7 +185,8 @@ def select_week_events(
         LEFT JOIN models m ON m.model_id = e.model_id
         LEFT JOIN models o ON o.model_id = e.other_model_id
         LEFT JOIN benchmark_categories b ON b.benchmark_id = e.benchmark_id
-        LEFT JOIN category_names c ON c.category_id = coalesce(e.category_id, b.category_id)
+        LEFT JOIN category_names c
+          ON c.category_id = coalesce(e.category_id, b.category_id)
         WHERE e.detected_at >= $start AND e.detected_at < $end AND NOT e.is_backfill
         ORDER BY e.detected_at, e.event_id
         """,
@@ -203,9 +209,7 @@ def mark_events_digested(
     ).fetchall()[0][0]
 
 
-def select_delivery_states(
-    con: duckdb.DuckDBPyConnection, week: str
-) -> dict[str, str]:
+def select_delivery_states(con: duckdb.DuckDBPyConnection, week: str) -> dict[str, str]:
     """Subscriber id to outbox status, for the week's rows already written."""
     rows = con.execute(
         "SELECT subscriber_id, status FROM digest_deliveries WHERE week = ?", [week]
@@ -222,8 +226,9 @@ def insert_deliveries(
     inserted = 0
     for key, subscriber_id, week, message in rows:
         inserted += con.execute(
-            "INSERT INTO digest_deliveries (delivery_key, subscriber_id, week, message, "
-            "status, created_at) VALUES (?, ?, ?, ?, 'pending', ?) ON CONFLICT DO NOTHING",
+            "INSERT INTO digest_deliveries (delivery_key, subscriber_id, week, "
+            "message, status, created_at) VALUES (?, ?, ?, ?, 'pending', ?) "
+            "ON CONFLICT DO NOTHING",
             [key, subscriber_id, week, message, at],
         ).fetchall()[0][0]
     logger.info("queued deliveries count=%d", inserted)
@@ -295,12 +300,16 @@ def insert_digest_run(
     """Keep one run's counts; they name no subscriber, so erasure leaves them."""
     con.execute(
         """
-        INSERT INTO digest_runs VALUES ($run_id, $week, $started_at, $event_count, $sent_count,
-            $skipped_consent_count, $skipped_empty_count, $already_sent_count,
-            $failed_count)
+        INSERT INTO digest_runs VALUES ($run_id, $week, $started_at, $event_count,
+            $sent_count, $skipped_consent_count, $skipped_empty_count,
+            $already_sent_count, $failed_count)
         """,
-        {"run_id": secrets.token_hex(8), "week": week, "started_at": started_at,
-         **counts},
+        {
+            "run_id": secrets.token_hex(8),
+            "week": week,
+            "started_at": started_at,
+            **counts,
+        },
     )
 
 

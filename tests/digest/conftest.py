@@ -134,42 +134,168 @@ MODELS = [
 # (event_id, type, model, other model, category, before, after, materiality, summary,
 #  detected day in Nov/Dec 2026, is_backfill)
 EVENTS = [
-    ("e-leader", "new_leader", "gemma-4-31b", "gpt-4.1", None, 66.2, 68.0, "major",
-     "Gemma 4 31B is the new overall leader at 68.0, ahead of GPT-4.1 at 66.2, "
-     "after its SWE-bench Verified value rose to 72%", (12, 1), False),
-    ("e-rank-gemma", "rank_moved", "gemma-4-31b", None, None, 2, 1, "major",
-     "Gemma 4 31B rose from 2nd to 1st overall (SWE-bench Verified 64% to 72%)",
-     (12, 1), False),
-    ("e-rank-evil", "rank_moved", "evil-model", None, None, 12, 8, "notable",
-     f"{SCRIPT_NAME} moved into the top 10, 12th to 8th, after a new GPQA value",
-     (12, 2), False),
-    ("e-rank-nano", "rank_moved", "gpt-4.1-nano", None, None, 9, 13, "notable",
-     "GPT-4.1 nano left the top 10, 9th to 13th, as two models passed it",
-     (12, 3), False),
-    ("e-rank-far", "rank_moved", "tiny-model", None, None, 45, 40, "notable",
-     "Tiny Model rose from 45th to 40th overall", (12, 3), False),
-    ("e-flip", "category_winner_flipped", "claude-x", "gpt-4.1", "coding", 1, 1,
-     "notable", "Claude X now leads Coding, taking it from GPT-4.1 (SWE-bench 70.1%)",
-     (12, 4), False),
-    ("e-price", "price_changed", "gpt-4.1-nano", None, None, 0.10, 0.05, "major",
-     "GPT-4.1 nano input price fell 50%, $0.10 to $0.05 per 1M tokens (OpenRouter)",
-     (12, 5), False),
-    ("e-routine", "value_new", "tiny-model", None, None, None, 31.0, "routine",
-     "Tiny Model has a new MMLU-Pro value of 31%", (12, 5), False),
-    ("e-backfill", "new_leader", "gpt-4.1", "claude-x", None, 60.0, 61.0, "major",
-     "BACKFILL GPT-4.1 was the overall leader in March 2025", (12, 2), True),
-    ("e-next-model", "model_added", "claude-x", None, None, None, None, "notable",
-     "Claude X was added and ranks 4th overall", (12, 8), False),
-    ("e-next-price", "price_changed", "gemma-4-31b", None, None, 0.20, 0.10, "major",
-     "Gemma 4 31B output price halved, $0.20 to $0.10 per 1M tokens (provider page)",
-     (12, 9), False),
+    (
+        "e-leader",
+        "new_leader",
+        "gemma-4-31b",
+        "gpt-4.1",
+        None,
+        66.2,
+        68.0,
+        "major",
+        "Gemma 4 31B is the new overall leader at 68.0, ahead of GPT-4.1 at 66.2, "
+        "after its SWE-bench Verified value rose to 72%",
+        (12, 1),
+        False,
+    ),
+    (
+        "e-rank-gemma",
+        "rank_moved",
+        "gemma-4-31b",
+        None,
+        None,
+        2,
+        1,
+        "major",
+        "Gemma 4 31B rose from 2nd to 1st overall (SWE-bench Verified 64% to 72%)",
+        (12, 1),
+        False,
+    ),
+    (
+        "e-rank-evil",
+        "rank_moved",
+        "evil-model",
+        None,
+        None,
+        12,
+        8,
+        "notable",
+        f"{SCRIPT_NAME} moved into the top 10, 12th to 8th, after a new GPQA value",
+        (12, 2),
+        False,
+    ),
+    (
+        "e-rank-nano",
+        "rank_moved",
+        "gpt-4.1-nano",
+        None,
+        None,
+        9,
+        13,
+        "notable",
+        "GPT-4.1 nano left the top 10, 9th to 13th, as two models passed it",
+        (12, 3),
+        False,
+    ),
+    (
+        "e-rank-far",
+        "rank_moved",
+        "tiny-model",
+        None,
+        None,
+        45,
+        40,
+        "notable",
+        "Tiny Model rose from 45th to 40th overall",
+        (12, 3),
+        False,
+    ),
+    (
+        "e-flip",
+        "category_winner_flipped",
+        "claude-x",
+        "gpt-4.1",
+        "coding",
+        1,
+        1,
+        "notable",
+        "Claude X now leads Coding, taking it from GPT-4.1 (SWE-bench 70.1%)",
+        (12, 4),
+        False,
+    ),
+    (
+        "e-price",
+        "price_changed",
+        "gpt-4.1-nano",
+        None,
+        None,
+        0.10,
+        0.05,
+        "major",
+        "GPT-4.1 nano input price fell 50%, $0.10 to $0.05 per 1M tokens (OpenRouter)",
+        (12, 5),
+        False,
+    ),
+    (
+        "e-routine",
+        "value_new",
+        "tiny-model",
+        None,
+        None,
+        None,
+        31.0,
+        "routine",
+        "Tiny Model has a new MMLU-Pro value of 31%",
+        (12, 5),
+        False,
+    ),
+    (
+        "e-backfill",
+        "new_leader",
+        "gpt-4.1",
+        "claude-x",
+        None,
+        60.0,
+        61.0,
+        "major",
+        "BACKFILL GPT-4.1 was the overall leader in March 2025",
+        (12, 2),
+        True,
+    ),
+    (
+        "e-next-model",
+        "model_added",
+        "claude-x",
+        None,
+        None,
+        None,
+        None,
+        "notable",
+        "Claude X was added and ranks 4th overall",
+        (12, 8),
+        False,
+    ),
+    (
+        "e-next-price",
+        "price_changed",
+        "gemma-4-31b",
+        None,
+        None,
+        0.20,
+        0.10,
+        "major",
+        "Gemma 4 31B output price halved, $0.20 to $0.10 per 1M tokens (provider page)",
+        (12, 9),
+        False,
+    ),
 ]
 
 
 def insert_events(con, events=EVENTS) -> None:
     """Insert change events the way event detection stores them."""
-    for (event_id, event_type, model_id, other, category, before, after,
-         materiality, summary, (month, day), is_backfill) in events:
+    for (
+        event_id,
+        event_type,
+        model_id,
+        other,
+        category,
+        before,
+        after,
+        materiality,
+        summary,
+        (month, day),
+        is_backfill,
+    ) in events:
         detected = datetime(2026, month, day, 3, 0, tzinfo=UTC)
         con.execute(
             """
@@ -178,19 +304,41 @@ def insert_events(con, events=EVENTS) -> None:
                 summary, effective_at, detected_at, is_backfill)
             VALUES (?, ?, ?, ?, ?, ?, ?, 'observation', ?, ?, ?, ?, ?)
             """,
-            [event_id, event_type, model_id, other, category, before, after,
-             materiality, summary, detected, detected, is_backfill],
+            [
+                event_id,
+                event_type,
+                model_id,
+                other,
+                category,
+                before,
+                after,
+                materiality,
+                summary,
+                detected,
+                detected,
+                is_backfill,
+            ],
         )
 
 
-def insert_subscriber(con, email: str, region: str, status: str, *,
-                      categories=(), events=()) -> str:
+def insert_subscriber(
+    con, email: str, region: str, status: str, *, categories=(), events=()
+) -> str:
     """A subscriber row as `subscribers add` and `confirm` leave it."""
     subscriber_id = "s-" + email.split("@")[0]
     con.execute(
         "INSERT INTO subscribers VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
-        [subscriber_id, email, region, list(categories), list(events), status,
-         RUN_AT, RUN_AT if status == "confirmed" else None, RUN_AT],
+        [
+            subscriber_id,
+            email,
+            region,
+            list(categories),
+            list(events),
+            status,
+            RUN_AT,
+            RUN_AT if status == "confirmed" else None,
+            RUN_AT,
+        ],
     )
     return subscriber_id
 
@@ -207,7 +355,9 @@ def warehouse(tmp_path: Path) -> Path:
         )
     insert_events(con)
     insert_subscriber(con, "ada@example.org", "eu_eea", "confirmed")
-    insert_subscriber(con, "bob@example.com", "us", "confirmed", events=["price_changed"])
+    insert_subscriber(
+        con, "bob@example.com", "us", "confirmed", events=["price_changed"]
+    )
     insert_subscriber(con, "cat@example.net", "uk", "pending")
     insert_subscriber(con, "dan@example.org", "other", "confirmed", categories=["math"])
     con.close()

@@ -27,9 +27,20 @@ def token_from(message, purpose: str) -> str:
 def test_add_confirm_and_unsubscribe_go_through_signed_tokens(tmp_path, mail_env, smtp):
     db = tmp_path / "lb.duckdb"
 
-    added = run(db, "subscribers", "add", "Eve@Example.ORG", "--country", "fr",
-                "--categories", "coding,math", "--events", "shifts", "--events",
-                "prices")
+    added = run(
+        db,
+        "subscribers",
+        "add",
+        "Eve@Example.ORG",
+        "--country",
+        "fr",
+        "--categories",
+        "coding,math",
+        "--events",
+        "shifts",
+        "--events",
+        "prices",
+    )
     [confirmation] = smtp.to("Eve@example.org")
     confirmed = run(db, "subscribers", "confirm", token_from(confirmation, "confirm"))
     listed = json.loads(run(db, "subscribers", "list", "--json")[1])
@@ -39,17 +50,26 @@ def test_add_confirm_and_unsubscribe_go_through_signed_tokens(tmp_path, mail_env
     assert confirmed[0] == 0 and "is confirmed" in confirmed[1]
     [row] = listed
     assert (row["email"], row["region"], row["status"]) == (
-        "Eve@example.org", "eu_eea", "confirmed"
+        "Eve@example.org",
+        "eu_eea",
+        "confirmed",
     )
     assert row["category_ids"] == ["coding", "math"]
-    assert "price_changed" in row["event_types"] and "model_added" not in row["event_types"]
+    assert (
+        "price_changed" in row["event_types"]
+        and "model_added" not in row["event_types"]
+    )
     assert "country" not in json.dumps(row).lower()
-    assert query(db, "SELECT count(*) FROM information_schema.columns "
-                 "WHERE table_name = 'subscribers' AND column_name ILIKE '%country%'"
-                 ) == [(0,)]
+    assert query(
+        db,
+        "SELECT count(*) FROM information_schema.columns "
+        "WHERE table_name = 'subscribers' AND column_name ILIKE '%country%'",
+    ) == [(0,)]
 
 
-def test_a_tampered_token_is_a_one_line_error_with_exit_code_1(tmp_path, mail_env, smtp):
+def test_a_tampered_token_is_a_one_line_error_with_exit_code_1(
+    tmp_path, mail_env, smtp
+):
     db = tmp_path / "lb.duckdb"
     run(db, "subscribers", "add", "eve@example.org", "--country", "US")
     token = token_from(smtp.to("eve@example.org")[0], "confirm")
@@ -88,8 +108,9 @@ def test_preview_writes_eml_html_and_text_and_sends_nothing(
     assert code == 0, out
     assert smtp.received == []
     assert query(warehouse, "SELECT count(*) FROM digest_deliveries") == [(0,)]
-    eml = message_from_bytes((folder / f"digest-{WEEK}.eml").read_bytes(),
-                             policy=policy.default)
+    eml = message_from_bytes(
+        (folder / f"digest-{WEEK}.eml").read_bytes(), policy=policy.default
+    )
     html = (folder / f"digest-{WEEK}.html").read_text()
     assert eml["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert 'src="data:image/png;base64,' in html
@@ -104,10 +125,13 @@ def test_forget_erases_the_address_and_its_deliveries_but_keeps_run_counts(
     code, out, _ = run(warehouse, "subscribers", "forget", "ada@example.org")
 
     assert code == 0 and "1 delivery rows" in out
-    assert query(warehouse, "SELECT count(*) FROM subscribers "
-                 "WHERE email = 'ada@example.org'") == [(0,)]
-    assert query(warehouse, "SELECT count(*) FROM digest_deliveries "
-                 "WHERE subscriber_id = 's-ada'") == [(0,)]
+    assert query(
+        warehouse, "SELECT count(*) FROM subscribers WHERE email = 'ada@example.org'"
+    ) == [(0,)]
+    assert query(
+        warehouse,
+        "SELECT count(*) FROM digest_deliveries WHERE subscriber_id = 's-ada'",
+    ) == [(0,)]
     assert query(warehouse, "SELECT sum(sent_count) FROM digest_runs") == [(3,)]
 
 
@@ -146,8 +170,9 @@ def test_the_password_never_appears_in_output_or_logs(
     monkeypatch.setenv("LEADERBOARD_SMTP_PASSWORD", "hunter2-very-secret")
     caplog.set_level("DEBUG")
 
-    result = CliRunner().invoke(main, ["--db", str(warehouse), "-vv", "digest",
-                                       "--week", WEEK])
+    result = CliRunner().invoke(
+        main, ["--db", str(warehouse), "-vv", "digest", "--week", WEEK]
+    )
 
     assert "hunter2" not in result.stdout + result.stderr + caplog.text
     assert "ada@example.org" not in caplog.text

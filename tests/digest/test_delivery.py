@@ -24,7 +24,9 @@ FAST = DigestOptions(retry_backoff_s=0.01)
 
 
 def run(warehouse, settings, week=WEEK, options=FAST):
-    return run_weekly_digest(warehouse, week, now=RUN_AT, settings=settings, options=options)
+    return run_weekly_digest(
+        warehouse, week, now=RUN_AT, settings=settings, options=options
+    )
 
 
 class TextCollector(HTMLParser):
@@ -61,14 +63,19 @@ def test_a_confirmed_subscriber_gets_one_digest_with_text_html_and_inline_chart(
     assert f'src="cid:{cid}"' in html
     assert chart.get_content()[:8] == b"\x89PNG\r\n\x1a\n"
     assert message.get_body(("html",)).get_content_type() == "text/html"
-    for summary in ("Gemma 4 31B is the new overall leader", "GPT-4.1 nano input price"):
+    for summary in (
+        "Gemma 4 31B is the new overall leader",
+        "GPT-4.1 nano input price",
+    ):
         assert summary in text
         assert summary in html
     assert f"{PUBLIC_URL}/compare/gemma-4-31b/gpt-4.1" in text
     assert f"{PUBLIC_URL}/models/gpt-4.1-nano" in html
 
 
-def test_sections_come_in_order_with_leaderboard_shifts_first(warehouse, settings, smtp):
+def test_sections_come_in_order_with_leaderboard_shifts_first(
+    warehouse, settings, smtp
+):
     run(warehouse, settings)
 
     text = smtp.to("ada@example.org")[0].get_body(("plain",)).get_content()
@@ -89,12 +96,15 @@ def test_headers_name_the_week_and_carry_rfc_8058_one_click_unsubscribe(
     assert message["To"] == "ada@example.org"
     assert message["Date"]
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert message["List-Id"] == "Leaderboard weekly digest <digest.leaderboard.example>"
+    assert (
+        message["List-Id"] == "Leaderboard weekly digest <digest.leaderboard.example>"
+    )
     https, mailto = re.findall(r"<([^>]+)>", message["List-Unsubscribe"])
     assert https.startswith(f"{PUBLIC_URL}/digest/unsubscribe?token=")
     assert mailto.startswith("mailto:unsubscribe@leaderboard.example?subject=")
     assert re.fullmatch(
-        rf"<digest-{WEEK}-[0-9a-f]{{24}}@leaderboard\.example>", message["Message-ID"].strip()
+        rf"<digest-{WEEK}-[0-9a-f]{{24}}@leaderboard\.example>",
+        message["Message-ID"].strip(),
     )
 
 
@@ -138,7 +148,9 @@ def test_preferences_filter_by_event_type_and_by_category(warehouse, settings, s
     assert "now leads Coding" not in dan_text
 
 
-def test_an_unconfirmed_subscriber_gets_nothing_and_is_counted(warehouse, settings, smtp):
+def test_an_unconfirmed_subscriber_gets_nothing_and_is_counted(
+    warehouse, settings, smtp
+):
     report = run(warehouse, settings)
 
     assert smtp.to("cat@example.net") == []
@@ -154,12 +166,17 @@ def test_rerunning_a_week_sends_nothing_twice(warehouse, settings, smtp):
     assert (first.sent_count, second.sent_count) == (3, 0)
     assert second.already_sent_count == 3
     assert len(smtp.received) == 3
-    stamped = query(warehouse, "SELECT count(*) FROM change_events WHERE digested_at IS "
-                    "NOT NULL AND NOT is_backfill AND detected_at < '2026-12-07'")
+    stamped = query(
+        warehouse,
+        "SELECT count(*) FROM change_events WHERE digested_at IS "
+        "NOT NULL AND NOT is_backfill AND detected_at < '2026-12-07'",
+    )
     assert stamped == [(8,)]
 
 
-def test_two_weeks_give_two_digests_with_their_own_message_ids(warehouse, settings, smtp):
+def test_two_weeks_give_two_digests_with_their_own_message_ids(
+    warehouse, settings, smtp
+):
     run(warehouse, settings, WEEK)
 
     run(warehouse, settings, NEXT_WEEK)
@@ -189,7 +206,9 @@ def test_message_id_is_derived_from_the_outbox_key_and_stored_with_the_bytes(
     assert message_from_bytes(stored)["Message-ID"] == sent["Message-ID"]
 
 
-def test_a_quiet_week_sends_nothing_unless_the_note_is_enabled(warehouse, settings, smtp):
+def test_a_quiet_week_sends_nothing_unless_the_note_is_enabled(
+    warehouse, settings, smtp
+):
     silent = run(warehouse, settings, "2026-W51")
 
     noted = run(warehouse, settings, "2026-W51", DigestOptions(quiet_note=True))

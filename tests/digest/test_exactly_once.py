@@ -51,13 +51,27 @@ def test_a_run_killed_after_two_of_seven_messages_is_finished_by_the_rerun_once_
     env = {**os.environ, **mail_env, "PYTHONPATH": str(REPO_ROOT)}
 
     killed = subprocess.run(
-        [sys.executable, "-c", CRASHING_RUN, str(warehouse), WEEK, RUN_AT.isoformat(),
-         "2"],
-        env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-c",
+            CRASHING_RUN,
+            str(warehouse),
+            WEEK,
+            RUN_AT.isoformat(),
+            "2",
+        ],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     after_crash = len(smtp.received)
     report = run_weekly_digest(
-        warehouse, WEEK, now=RUN_AT, settings=settings,
+        warehouse,
+        WEEK,
+        now=RUN_AT,
+        settings=settings,
         options=DigestOptions(retry_backoff_s=0.01),
     )
 
@@ -68,8 +82,9 @@ def test_a_run_killed_after_two_of_seven_messages_is_finished_by_the_rerun_once_
     assert len(recipients) == 7 and set(recipients.values()) == {1}
     message_ids = Counter(r.message["Message-ID"] for r in smtp.received)
     assert set(message_ids.values()) == {1}
-    assert query(warehouse, "SELECT status, count(*) FROM digest_deliveries "
-                 "GROUP BY status") == [("sent", 7)]
+    assert query(
+        warehouse, "SELECT status, count(*) FROM digest_deliveries GROUP BY status"
+    ) == [("sent", 7)]
 
 
 def test_a_second_run_of_a_killed_week_does_not_enqueue_new_rows(
@@ -77,13 +92,27 @@ def test_a_second_run_of_a_killed_week_does_not_enqueue_new_rows(
 ):
     env = {**os.environ, **mail_env, "PYTHONPATH": str(REPO_ROOT)}
     subprocess.run(
-        [sys.executable, "-c", CRASHING_RUN, str(warehouse), WEEK, RUN_AT.isoformat(),
-         "1"],
-        env=env, cwd=REPO_ROOT, capture_output=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-c",
+            CRASHING_RUN,
+            str(warehouse),
+            WEEK,
+            RUN_AT.isoformat(),
+            "1",
+        ],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        timeout=120,
+        check=False,
     )
 
     report = run_weekly_digest(
-        warehouse, WEEK, now=RUN_AT, settings=settings,
+        warehouse,
+        WEEK,
+        now=RUN_AT,
+        settings=settings,
         options=DigestOptions(retry_backoff_s=0.01),
     )
 

@@ -74,8 +74,15 @@ def test_garbage_is_not_a_token():
 
 @pytest.mark.parametrize(
     ("country", "region"),
-    [("DE", "eu_eea"), ("no", "eu_eea"), ("GB", "uk"), ("US", "us"), ("PR", "us"),
-     ("JP", "other"), ("BR", "other")],
+    [
+        ("DE", "eu_eea"),
+        ("no", "eu_eea"),
+        ("GB", "uk"),
+        ("US", "us"),
+        ("PR", "us"),
+        ("JP", "other"),
+        ("BR", "other"),
+    ],
 )
 def test_the_region_is_derived_from_the_country_code(country, region):
     assert region_for_country(country) == region
@@ -119,9 +126,16 @@ def test_weeks_are_checked_and_span_monday_to_monday_in_utc():
 
 def event(event_type, materiality="notable", before=None, after=None, category=None):
     return DigestEvent(
-        event_type, event_type, materiality, f"{event_type} happened", NOW,
-        model_id="m", model_name="M", category_id=category,
-        before_value=before, after_value=after,
+        event_type,
+        event_type,
+        materiality,
+        f"{event_type} happened",
+        NOW,
+        model_id="m",
+        model_name="M",
+        category_id=category,
+        before_value=before,
+        after_value=after,
     )
 
 
@@ -146,6 +160,10 @@ def test_sections_follow_the_fixed_order_whatever_order_events_arrive_in():
     digest = compose_digest("2026-W49", events, reader, "https://x.example")
 
     assert [s.section_id for s in digest.sections] == [
-        "shifts", "models", "values", "prices", "stale"
+        "shifts",
+        "models",
+        "values",
+        "prices",
+        "stale",
     ]
     assert digest.headline == "category_winner_flipped happened"
