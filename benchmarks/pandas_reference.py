@@ -128,9 +128,7 @@ def _best_per_pair(candidates: pd.DataFrame) -> pd.DataFrame:
     """The highest-priority row of each (model, benchmark); only duplicates are sorted."""
     duplicated = candidates.duplicated(PAIR, keep=False).to_numpy()
     best = (
-        candidates[duplicated]
-        .sort_values(PRIORITY)
-        .drop_duplicates(PAIR, keep="last")
+        candidates[duplicated].sort_values(PRIORITY).drop_duplicates(PAIR, keep="last")
     )
     return pd.concat([candidates[~duplicated], best], ignore_index=True)
 
@@ -148,11 +146,15 @@ def _chosen(frames: Frames, as_of: datetime) -> pd.DataFrame:
 
     as_of_day = int(as_of.timestamp() * 1_000_000) // _DAY_US
     age = np.where(
-        chosen["has_reported"], chosen["reported_days"], chosen["valid_from_us"] // _DAY_US
+        chosen["has_reported"],
+        chosen["reported_days"],
+        chosen["valid_from_us"] // _DAY_US,
     )
     chosen = chosen[(as_of_day - age) <= chosen["max_age_days"].to_numpy()]
     raw = np.where(
-        chosen["is_lower"], chosen["high"] - chosen["value"], chosen["value"] - chosen["low"]
+        chosen["is_lower"],
+        chosen["high"] - chosen["value"],
+        chosen["value"] - chosen["low"],
     )
     normalised = np.clip(raw / (chosen["high"] - chosen["low"]) * 100.0, 0.0, 100.0)
     counted = chosen["is_counted"].to_numpy()
@@ -188,9 +190,13 @@ def _categories(
         >= thresholds.category_min_coverage_fraction * rows["weighted_benchmark_count"]
     )
     rows["rank"] = _ranks(rows, ["lane", "category_id"], "is_eligible")
-    columns = ["lane", "model_id", "category_id", "score", "value_count",
-               "weighted_value_count", "weighted_benchmark_count", "is_eligible", "rank"]  # fmt: skip
-    return rows[columns].sort_values(["lane", "category_id", "model_id"], ignore_index=True)
+    columns = [
+        *("lane", "model_id", "category_id", "score", "value_count"),
+        *("weighted_value_count", "weighted_benchmark_count", "is_eligible", "rank"),
+    ]
+    return rows[columns].sort_values(
+        ["lane", "category_id", "model_id"], ignore_index=True
+    )
 
 
 def _ranks(rows: pd.DataFrame, partition: list[str], flag: str) -> pd.Series:
@@ -223,14 +229,18 @@ def _overall(
             "has_score": eligible,
         }
     )
-    rows = parts.groupby(["lane", "model_id"], sort=True).agg(
-        value_count=("value_count", "sum"),
-        category_count=("value_count", "size"),
-        eligible_category_count=("is_eligible", "sum"),
-        weight=("weight", "sum"),
-        weighted_score=("weighted_score", "sum"),
-        has_score=("has_score", "any"),
-    ).reset_index()
+    rows = (
+        parts.groupby(["lane", "model_id"], sort=True)
+        .agg(
+            value_count=("value_count", "sum"),
+            category_count=("value_count", "size"),
+            eligible_category_count=("is_eligible", "sum"),
+            weight=("weight", "sum"),
+            weighted_score=("weighted_score", "sum"),
+            has_score=("has_score", "any"),
+        )
+        .reset_index()
+    )
     rows["score"] = (rows["weighted_score"] / rows["weight"]).where(rows["has_score"])
     rows["is_ranked"] = (
         rows["score"].notna()

@@ -101,7 +101,9 @@ def _column_problems(column: str, ours: pd.Series, theirs: pd.Series) -> list[st
 
 def _comparable(column: pd.Series) -> pd.Series:
     """Values as plain objects, every kind of missing as one marker."""
-    return column.astype(object).where(column.notna(), "<missing>").reset_index(drop=True)
+    return (
+        column.astype(object).where(column.notna(), "<missing>").reset_index(drop=True)
+    )
 
 
 def measure(size: Size, runs: int = 3) -> dict[str, object]:
@@ -114,7 +116,9 @@ def measure(size: Size, runs: int = 3) -> dict[str, object]:
             con.close()
 
 
-def _measure_on(con: duckdb.DuckDBPyConnection, size: Size, runs: int) -> dict[str, object]:
+def _measure_on(
+    con: duckdb.DuckDBPyConnection, size: Size, runs: int
+) -> dict[str, object]:
     start = time.perf_counter()
     methodology = fill_warehouse(con, size)
     fill_s = time.perf_counter() - start
@@ -123,7 +127,8 @@ def _measure_on(con: duckdb.DuckDBPyConnection, size: Size, runs: int) -> dict[s
 
     reset_peak_rss()
     ours_s, computed = best_of(
-        runs, lambda: compute_publication(con, AS_OF, methodology.methodology_id, thresholds)
+        runs,
+        lambda: compute_publication(con, AS_OF, methodology.methodology_id, thresholds),
     )
     ours_peak = peak_rss_bytes()
     floor_s, _ = best_of(runs, lambda: con.sql(FLOOR_SQL).to_arrow_table())
@@ -193,9 +198,12 @@ def main(argv: list[str] | None = None) -> int:
             print(describe(results[-1]), flush=True)
     if args.json:
         print(json.dumps(results, indent=2))
-    return 1 if any(r["differences"] for r in results) or any(
-        math.isnan(float(r["ours_s"])) for r in results
-    ) else 0
+    return (
+        1
+        if any(r["differences"] for r in results)
+        or any(math.isnan(float(r["ours_s"])) for r in results)
+        else 0
+    )
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ count. Rows are bulk-loaded from Arrow tables; nothing here is used by the produ
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import duckdb
 import numpy as np

@@ -101,9 +101,8 @@ def run_weekly_digest(
             store.insert_digest_run(con, week, now, _counts(report))
     finally:
         con.close()
-    logger.info(
-        "digest run %s", " ".join(f"{k}={v}" for k, v in _counts(report).items())
-    )
+    fields = " ".join(f"{k}={v}" for k, v in _counts(report).items())
+    logger.info("digest run week=%s %s", week, fields)
     return report
 
 

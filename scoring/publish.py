@@ -21,18 +21,14 @@ import duckdb
 import pyarrow as pa
 
 from scoring.values import (
-    PICKS_SQL,
     RULES_SQL,
     SOURCE_KEYS_SQL,
     is_fresh_sql,
     normalised_sql,
+    picks_sql,
 )
 
-_PICKS = PICKS_SQL.replace(
-    "{pick_fields}",
-    "value := o.value, age_date := "
-    "coalesce(o.reported_date, CAST(o.valid_from AS DATE))",
-).replace("{model_filter}", "")
+_PICKS = picks_sql(("value", "age_date")).replace("{model_filter}", "")
 
 
 def _lane_sums(lane: str) -> str:
@@ -62,10 +58,11 @@ CATEGORY_SQL = f"""
     picks AS ({_PICKS}),
     scored AS (
         SELECT p.model_id, r.category_id, r.weight_pct, r.is_counted_benchmark,
-               {is_fresh_sql("p.provisional")} AS is_provisional_fresh,
-               {normalised_sql("p.provisional")} AS provisional_normalised,
-               coalesce({is_fresh_sql("p.verified")}, false) AS is_verified_fresh,
-               {normalised_sql("p.verified")} AS verified_normalised
+               {is_fresh_sql("p.provisional_age_date")} AS is_provisional_fresh,
+               {normalised_sql("p.provisional_value")} AS provisional_normalised,
+               p.has_verified AND {is_fresh_sql("p.verified_age_date")}
+                   AS is_verified_fresh,
+               {normalised_sql("p.verified_value")} AS verified_normalised
         FROM picks p JOIN rules r USING (benchmark_id)
     ),
     per_category AS (

@@ -57,59 +57,68 @@ _PRIORITY = """
 
 # The candidate rows valid at $as_of, with the ordering key that picks one per pair.
 CANDIDATES_SQL = f"""
-    SELECT o.model_id, o.benchmark_id, o.lane = 'verified' AS is_verified,
-           {_PRIORITY} AS priority,
-           struct_pack({{pick_fields}}) AS pick
+    SELECT o.model_id, o.benchmark_id, o.observation_id, o.value,
+           coalesce(o.reported_date, CAST(o.valid_from AS DATE)) AS age_date,
+           o.lane = 'verified' AS is_verified, {_PRIORITY} AS priority
     FROM observations o JOIN source_keys k USING (source_id)
     WHERE o.model_id IS NOT NULL AND o.benchmark_id IS NOT NULL
       AND o.valid_from <= $as_of AND (o.valid_to IS NULL OR o.valid_to > $as_of)
       {{model_filter}}
 """
 
-# One pick per (model, benchmark) in each lane: the provisional lane takes any value,
-# the verified lane only verified ones (NULL when there is none).
-PICKS_SQL = f"""
-    SELECT model_id, benchmark_id,
-           arg_max(pick, priority) AS provisional,
-           arg_max(pick, priority) FILTER (WHERE is_verified) AS verified
-    FROM ({CANDIDATES_SQL}) GROUP BY model_id, benchmark_id
-"""
 
-PICK_FIELDS = """
-    observation_id := o.observation_id, value := o.value,
-    age_date := coalesce(o.reported_date, CAST(o.valid_from AS DATE))
-"""
+def picks_sql(fields: tuple[str, ...]) -> str:
+    """One pick per (model, benchmark) and lane: `<lane>_<field>` for each field.
+
+    The provisional lane takes any value, the verified lane only verified ones (NULL
+    when there is none). NOTE: one `arg_max` per field over the same priority picks
+    the same row for each, and is several times faster than one `arg_max` of a struct,
+    which DuckDB compares through generic sort keys.
+    """
+    columns = []
+    for field in fields:
+        columns += [
+            f"arg_max({field}, priority) AS provisional_{field}",
+            f"arg_max({field}, priority) FILTER (WHERE is_verified) AS verified_{field}",
+        ]
+    return f"""
+        SELECT model_id, benchmark_id, {", ".join(columns)},
+               bool_or(is_verified) AS has_verified
+        FROM ({CANDIDATES_SQL}) GROUP BY model_id, benchmark_id
+    """
 
 
-def normalised_sql(pick: str) -> str:
-    """The 0-100 score of `pick.value` under the joined rule `r`, clipped."""
+def normalised_sql(value: str) -> str:
+    """The 0-100 score of `value` under the joined rule `r`, clipped."""
     return f"""greatest(0.0, least(100.0,
-        CASE WHEN r.is_lower THEN r.high - {pick}.value
-             ELSE {pick}.value - r.low END / (r.high - r.low) * 100.0))"""
+        CASE WHEN r.is_lower THEN r.high - {value}
+             ELSE {value} - r.low END / (r.high - r.low) * 100.0))"""
 
 
-def is_fresh_sql(pick: str) -> str:
-    """Whether `pick` is within the joined rule's maximum age as of $as_of."""
-    return f"date_diff('day', {pick}.age_date, CAST($as_of AS DATE)) <= r.max_age_days"
+def is_fresh_sql(age_date: str) -> str:
+    """Whether a value dated `age_date` is within the rule's maximum age at $as_of."""
+    return f"date_diff('day', {age_date}, CAST($as_of AS DATE)) <= r.max_age_days"
 
 
+def _lane_sql(lane: str) -> str:
+    return f"""
+        SELECT '{lane}' AS lane, p.model_id, p.benchmark_id, r.category_id,
+               r.weight_pct, r.is_weighted, r.staleness,
+               p.{lane}_observation_id AS observation_id, p.{lane}_value AS value,
+               p.{lane}_age_date AS age_date,
+               {is_fresh_sql(f"p.{lane}_age_date")} AS is_fresh,
+               {normalised_sql(f"p.{lane}_value")} AS normalised,
+               r.is_counted_benchmark
+        FROM picks p JOIN rules r USING (benchmark_id)"""
+
+
+# One chosen value per (lane, model, benchmark), joined to its rule and normalised.
 CHOSEN_SQL = f"""
     WITH rules AS ({RULES_SQL}), source_keys AS ({SOURCE_KEYS_SQL}),
-    picks AS ({PICKS_SQL.replace("{pick_fields}", PICK_FIELDS)}),
-    lanes AS (
-        SELECT 'provisional' AS lane, model_id, benchmark_id, provisional AS pick
-        FROM picks
-        UNION ALL
-        SELECT 'verified', model_id, benchmark_id, verified FROM picks
-        WHERE verified IS NOT NULL
-    )
-    SELECT l.lane, l.model_id, l.benchmark_id, r.category_id, r.weight_pct,
-           r.is_weighted, r.staleness, l.pick.observation_id AS observation_id,
-           l.pick.value AS value, l.pick.age_date AS age_date,
-           {is_fresh_sql("l.pick")} AS is_fresh,
-           {normalised_sql("l.pick")} AS normalised,
-           r.is_counted_benchmark
-    FROM lanes l JOIN rules r USING (benchmark_id)
+    picks AS ({picks_sql(("observation_id", "value", "age_date"))})
+    {_lane_sql("provisional")}
+    UNION ALL
+    {_lane_sql("verified")} WHERE p.has_verified
 """
 
 

@@ -73,10 +73,12 @@ def publish_both(con, rows: list[Candidate]):
 def test_a_category_with_only_display_only_values_has_no_score(con):
     categories, overall = publish_both(con, [seen("m1", "math-500", 90.0)])
 
-    assert [(c.category_id, c.score, c.value_count, c.is_eligible) for c in categories] == [
-        ("math", None, 1, False)
+    assert [
+        (c.category_id, c.score, c.value_count, c.is_eligible) for c in categories
+    ] == [("math", None, 1, False)]
+    assert [(o.score, o.is_ranked, o.category_count) for o in overall] == [
+        (None, False, 1)
     ]
-    assert [(o.score, o.is_ranked, o.category_count) for o in overall] == [(None, False, 1)]
 
 
 def test_a_stale_flagged_benchmark_counts_as_a_value_but_not_toward_the_score(con):

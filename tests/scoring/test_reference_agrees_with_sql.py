@@ -119,7 +119,9 @@ INSTANTS = st.sampled_from([AS_OF - timedelta(days=d, hours=h) for d in (0, 3, 4
 
 
 # Dates on and next to the freshness limits (30, 365 and 730 days before AS_OF).
-AGES = st.sampled_from([AS_OF.date() - timedelta(days=d) for d in (29, 30, 31, 364, 365, 366, 730, 731)])  # fmt: skip
+AGES = st.sampled_from(
+    [AS_OF.date() - timedelta(days=d) for d in (29, 30, 31, 364, 365, 366, 730, 731)]
+)
 
 
 @st.composite
@@ -157,7 +159,9 @@ def _candidate(draw, index: int, key: tuple[str, str, str]) -> Candidate:
         lane=draw(st.sampled_from(["verified", "provisional"])),
         value=draw(st.one_of(st.integers(-5, 105).map(float),
                              st.floats(900, 1600), st.floats(0, 100))),
-        reported_date=draw(st.one_of(st.none(), AGES, st.dates(date(2024, 5, 1), date(2025, 7, 1)))),
+        reported_date=draw(
+            st.one_of(st.none(), AGES, st.dates(date(2024, 5, 1), date(2025, 7, 1)))
+        ),
         retrieved_at=retrieved_at,
         valid_from=valid_from,
         valid_to=draw(st.sampled_from([None, None, AS_OF, AS_OF - timedelta(days=1),
@@ -247,7 +251,10 @@ def assert_same_rows(sql: list, reference: list) -> None:
             assert ours.score is theirs.score, (ours, theirs)
         else:
             assert math.isclose(ours.score, theirs.score, abs_tol=1e-9), (ours, theirs)
-    if any(shown_score(a.score) != shown_score(b.score) for a, b in zip(sql, reference)):
+    if any(
+        shown_score(a.score) != shown_score(b.score)
+        for a, b in zip(sql, reference, strict=True)
+    ):
         reject()
     for ours, theirs in zip(sql, reference, strict=True):
         assert _without_score(ours) == _without_score(theirs), (ours, theirs)
