@@ -93,7 +93,9 @@ def refresh_sources(
     """Acquire every source in parallel, then load each through this connection."""
     with transaction(con):
         upsert_sources(con, [_source_row(spec) for spec in specs])
-    inputs = {spec.source_id: _inputs(con, spec, snapshot_root) for spec in specs}
+    inputs = {
+        spec.source_id: acquire_inputs(con, spec, snapshot_root) for spec in specs
+    }
     down_hosts: set[str] = set()
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         futures = [
@@ -109,7 +111,7 @@ def refresh_sources(
             for spec in specs
         ]
         batches = [future.result() for future in futures]
-    return [_load(con, batch, at, snapshot_root) for batch in batches]
+    return [load_batch(con, batch, at, snapshot_root) for batch in batches]
 
 
 def _source_row(spec: SourceSpec) -> SourceRow:
@@ -125,7 +127,10 @@ def _source_row(spec: SourceSpec) -> SourceRow:
     )
 
 
-def _inputs(con: duckdb.DuckDBPyConnection, spec: SourceSpec, root: Path) -> dict:
+def acquire_inputs(
+    con: duckdb.DuckDBPyConnection, spec: SourceSpec, root: Path
+) -> dict:
+    """What `ingest.acquire.acquire` needs to know from the warehouse for one source."""
     validators = {}
     stored = {}
     for file in spec.files:
@@ -145,9 +150,10 @@ def _inputs(con: duckdb.DuckDBPyConnection, spec: SourceSpec, root: Path) -> dic
     return {"validators": validators, "known_sha256": known, "stored": stored}
 
 
-def _load(
+def load_batch(
     con: duckdb.DuckDBPyConnection, batch: SourceBatch, at: datetime, root: Path
 ) -> SourceResult:
+    """Record the fetches of one acquired source and load it, in one transaction."""
     spec = batch.spec
     with transaction(con):
         for read in batch.reads:
