@@ -21,6 +21,9 @@ FORMAT = "aider"
 
 BENCHMARK_BY_SIZE = {225: "aider-polyglot", 133: "aider-edit"}
 
+# libyaml's safe loader, when PyYAML was built with it, parses ~10x faster.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def parse(data: bytes, benchmark: str | None = None) -> ParseResult:
     """One observation of `pass_rate_2` per run.
@@ -46,7 +49,7 @@ def parse(data: bytes, benchmark: str | None = None) -> ParseResult:
 
 def _load_runs(data: bytes) -> list[dict[str, Any]]:
     try:
-        runs = yaml.safe_load(data)
+        runs = yaml.load(data, Loader=_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as error:
         raise ParseError(
             f"could not parse {FORMAT!r} snapshot: invalid YAML ({error}); "
