@@ -4,7 +4,7 @@ publications recomputed from stored history.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import click
 from rich.console import Console
@@ -91,17 +91,40 @@ def events(
 @click.command()
 @click.option("--from", "start_text", required=True, help="First day (YYYY-MM-DD).")
 @click.option("--to", "end_text", required=True, help="Last day (YYYY-MM-DD).")
+@click.option(
+    "--reparse",
+    is_flag=True,
+    help="First re-parse the stored snapshots of "
+    "the range with today's parsers and rebuild the sources' history.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 @click.pass_context
-def backfill(ctx: click.Context, start_text: str, end_text: str, as_json: bool) -> None:
+def backfill(
+    ctx: click.Context, start_text: str, end_text: str, reparse: bool, as_json: bool
+) -> None:
     """Compute the daily publications and events of a date range from stored history."""
     from flows.backfill import backfill as run_backfill
+    from flows.backfill import day_end
+    from flows.reparse import reparse_sources
+    from flows.run import snapshot_root
+    from flows.sources import select_specs
     from warehouse.db import open_database
 
     cli = _cli()
     start, end = _day(start_text, "--from"), _day(end_text, "--to")
-    con = cli._run(open_database, ctx.obj["settings"].db_path, busy_timeout_s=5.0)
+    db_path = ctx.obj["settings"].db_path
+    con = cli._run(open_database, db_path, busy_timeout_s=5.0)
+    reparsed = []
     try:
+        if reparse:
+            reparsed = cli._run(
+                reparse_sources,
+                con,
+                cli._run(select_specs, None),
+                day_end(start) - timedelta(days=1),
+                day_end(end),
+                snapshot_root(db_path),
+            )
         summary = cli._run(run_backfill, con, start, end, detected_at=datetime.now(UTC))
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc
@@ -109,8 +132,17 @@ def backfill(ctx: click.Context, start_text: str, end_text: str, as_json: bool) 
         con.close()
     console: Console = ctx.obj["console"]
     if as_json:
-        render.print_json(console, _asdict(summary))
+        render.print_json(
+            console, {**_asdict(summary), "reparsed": [_asdict(r) for r in reparsed]}
+        )
         return
+    for result in reparsed:
+        console.print(
+            f"reparsed {result.source_id}: {result.snapshot_count} snapshots, current "
+            f"rows {result.current_rows_before} -> {result.current_rows_after}"
+            + (f" ({result.message})" if result.message else ""),
+            highlight=False,
+        )
     console.print(
         f"backfilled {summary.start} to {summary.end}: {summary.day_count} days, "
         f"{summary.computed_day_count} with changes, {summary.publication_count} new "

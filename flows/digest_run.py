@@ -157,6 +157,8 @@ def _drain(
                     logger.error("smtp unavailable, stopping reply=%s", exc.reply)
                     break
                 continue
+            # NOTE: a crash between the server's 250 and this commit sends the message
+            # again on the next run; the Message-ID is the same, so receivers dedupe.
             store.mark_delivery_sent(con, delivery.delivery_key, datetime.now(UTC))
             sent += 1
             if options.on_sent is not None:

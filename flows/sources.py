@@ -160,7 +160,7 @@ def load_batch(
             _record_fetch(con, read, at, root)
         counts = (0, 0, 0)
         if batch.outcome == "parsed":
-            counts = _load_parsed(con, batch, at)
+            counts = load_parsed(con, batch, at)
         outcome = "loaded" if batch.outcome == "parsed" else batch.outcome
         insert_source_load(
             con,
@@ -226,7 +226,7 @@ def _record_fetch(
     )
 
 
-def _load_parsed(
+def load_parsed(
     con: duckdb.DuckDBPyConnection, batch: SourceBatch, at: datetime
 ) -> tuple[int, int, int]:
     spec = batch.spec

@@ -145,3 +145,30 @@ def select_source_health(
         """,
         {"as_of": as_of},
     )
+
+
+def select_loaded_files(
+    con: duckdb.DuckDBPyConnection, source_id: str, start: datetime, end: datetime
+) -> list[tuple[datetime, list[tuple[str, str]]]]:
+    """The snapshots a source loaded in [start, end], in order, with their files.
+
+    Each entry is (loaded_at, [(file name, sha256), ...]) from the fetches of that run.
+    """
+    found = select_rows(
+        con,
+        """
+        SELECT l.loaded_at, list((f.file_name, f.snapshot_sha256) ORDER BY f.file_name)
+                                 AS files
+        FROM source_loads l JOIN fetches f
+          ON f.source_id = l.source_id AND f.started_at = l.loaded_at
+         AND f.snapshot_sha256 IS NOT NULL
+        WHERE l.source_id = $source AND l.outcome = 'loaded'
+          AND l.loaded_at BETWEEN $start AND $end
+        GROUP BY l.loaded_at ORDER BY l.loaded_at
+        """,
+        {"source": source_id, "start": start, "end": end},
+    )
+    return [
+        (row["loaded_at"], [(name, sha256) for name, sha256 in row["files"]])
+        for row in found
+    ]

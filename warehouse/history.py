@@ -498,3 +498,31 @@ def insert_runtime_samples(
             {"source": source_id, "snapshot": snapshot_sha256, "at": retrieved_at},
         )
     return staged.num_rows
+
+
+def rewind_history(
+    con: duckdb.DuckDBPyConnection, source_id: str, since: datetime
+) -> int:
+    """Undo what loads of `source_id` at or after `since` did, before they are replayed.
+
+    Rows that appeared since then are deleted and rows closed since then are open
+    again, so replaying the same snapshots in order rebuilds the same history. Run it
+    in the transaction that replays them. Returns the rows deleted.
+    """
+    deleted = 0
+    for spec in (OBSERVATIONS, PRICES, MODEL_FACTS):
+        deleted += fetch_row(
+            con,
+            f"SELECT count(*) FROM {spec.table} WHERE source_id = ? AND valid_from >= ?",
+            [source_id, since],
+        )[0]
+        con.execute(
+            f"DELETE FROM {spec.table} WHERE source_id = ? AND valid_from >= ?",
+            [source_id, since],
+        )
+        con.execute(
+            f"UPDATE {spec.table} SET valid_to = NULL "
+            "WHERE source_id = ? AND valid_to >= ?",
+            [source_id, since],
+        )
+    return deleted

@@ -206,3 +206,15 @@ def select_change_days(
     fetch outcome could have changed a publication or produced an event."""
     rows = select_rows(con, _CHANGE_DAYS_SQL, {"start": start, "end": end})
     return [row["day"] for row in rows]
+
+
+def select_current_row_count(con: duckdb.DuckDBPyConnection, source_id: str) -> int:
+    """How many observations and prices of a source are current."""
+    rows = select_rows(
+        con,
+        "SELECT (SELECT count(*) FROM observations WHERE source_id = $s "
+        "AND valid_to IS NULL) + (SELECT count(*) FROM prices WHERE source_id = $s "
+        "AND valid_to IS NULL) AS n",
+        {"s": source_id},
+    )
+    return rows[0]["n"]
