@@ -48,11 +48,12 @@ def parse_instant(text: str | None) -> datetime | None:
 
 
 def _errors() -> tuple[type[Exception], ...]:
+    from digest.errors import DigestError
     from ingest.errors import IngestError
     from scoring.errors import ScoringError
     from warehouse.errors import WarehouseError
 
-    return (IngestError, ScoringError, WarehouseError)
+    return (DigestError, IngestError, ScoringError, WarehouseError)
 
 
 def _run(action, *args: Any, **kwargs: Any) -> Any:
