@@ -17,6 +17,8 @@ import pyarrow as pa
 
 from scoring.methodology import BenchmarkRule, Category, ConfidenceTier, Methodology
 from scoring.publish import Thresholds
+from scoring.values import compute_chosen_timeline
+from warehouse.chosen import replace_chosen_values
 from warehouse.reference import SourceRow, upsert_methodology, upsert_sources
 
 AS_OF = datetime(2026, 1, 1, tzinfo=UTC)
@@ -131,6 +133,8 @@ def fill_warehouse(
         con.execute(_INSERT_SQL)
     finally:
         con.unregister("synthetic_rows")
+    # What every load does: derive the chosen-value timeline from the observations.
+    replace_chosen_values(con, compute_chosen_timeline(con), None)
     con.execute("CHECKPOINT")
     return methodology
 

@@ -137,6 +137,19 @@ def main(ctx: click.Context, db: str | None, verbose: int) -> None:
     help="Read methodology versions (*.toml) from this folder.",
 )
 @click.option("--top", type=int, default=10, show_default=True, help="Rows to print.")
+@click.option(
+    "--wait",
+    "wait_s",
+    type=click.FloatRange(min=0),
+    default=0,
+    help="Seconds to wait for another refresh or backfill to finish; default fail.",
+)
+@click.option(
+    "--dask",
+    metavar="ADDRESS|local",
+    help="Fetch and parse on this Dask cluster (needs PREFECT_API_URL and the dask "
+    "extra); loading stays in this process.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 @click.pass_context
 def refresh(
@@ -148,11 +161,15 @@ def refresh(
     catalogue_dir: str | None,
     methodology_dir: str | None,
     top: int,
+    wait_s: float,
+    dask: str | None,
     as_json: bool,
 ) -> None:
     """Load the catalogue and sources, score, and store a publication."""
+    from flows.progress import stage_progress
     from flows.run import RefreshOptions, run_refresh
 
+    _check_dask(dask)
     at = parse_instant(at_text) or datetime.now(UTC)
     options = RefreshOptions(
         catalogue_dir=catalogue_dir,
@@ -160,8 +177,17 @@ def refresh(
         mirror=mirror,
         source_ids=source_ids or None,
         include_sources=not catalogue_only,
+        wait_s=wait_s,
     )
-    summary = _run(run_refresh, ctx.obj["settings"].db_path, at, options)
+    with stage_progress() as progress:
+        summary = _run(
+            run_refresh,
+            ctx.obj["settings"].db_path,
+            at,
+            options,
+            dask=dask,
+            progress=progress,
+        )
     console: Console = ctx.obj["console"]
     if as_json:
         render.print_json(console, summary)
@@ -176,6 +202,24 @@ def refresh(
         highlight=False,
     )
     ctx.invoke(show, top=top)
+
+
+def _check_dask(address: str | None) -> None:
+    """`--dask` needs the optional extra and a real Prefect server for the workers."""
+    import importlib.util
+
+    if address is None:
+        return
+    if importlib.util.find_spec("prefect_dask") is None:
+        raise CommandError(
+            "--dask needs prefect-dask; install it with "
+            "pip install 'leaderboard-refresher[dask]'"
+        )
+    if not os.environ.get("PREFECT_API_URL"):
+        raise CommandError(
+            "--dask needs a Prefect server the workers can reach; set "
+            "PREFECT_API_URL (for example to the one `leaderboard serve` prints)"
+        )
 
 
 @main.command()
@@ -343,6 +387,9 @@ def _register_more() -> None:
 
     main.add_command(events)
     main.add_command(backfill)
+    from flows.cli_serve import serve
+
+    main.add_command(serve)
 
 
 _register_more()

@@ -4,7 +4,7 @@ publications recomputed from stored history.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
 import click
 from rich.console import Console
@@ -97,64 +97,60 @@ def events(
     help="First re-parse the stored snapshots of "
     "the range with today's parsers and rebuild the sources' history.",
 )
+@click.option(
+    "--wait",
+    "wait_s",
+    type=click.FloatRange(min=0),
+    default=0,
+    help="Seconds to wait for another refresh or backfill to finish; default fail.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 @click.pass_context
 def backfill(
-    ctx: click.Context, start_text: str, end_text: str, reparse: bool, as_json: bool
+    ctx: click.Context,
+    start_text: str,
+    end_text: str,
+    reparse: bool,
+    wait_s: float,
+    as_json: bool,
 ) -> None:
     """Compute the daily publications and events of a date range from stored history."""
-    from flows.backfill import backfill as run_backfill
-    from flows.backfill import day_end
-    from flows.reparse import reparse_sources
-    from flows.run import snapshot_root
-    from flows.sources import select_specs
-    from warehouse.db import open_database
+    from flows.progress import stage_progress
+    from flows.run import run_backfill
 
     cli = _cli()
     start, end = _day(start_text, "--from"), _day(end_text, "--to")
-    db_path = ctx.obj["settings"].db_path
-    con = cli._run(open_database, db_path, busy_timeout_s=5.0)
-    reparsed = []
     try:
-        if reparse:
-            reparsed = cli._run(
-                reparse_sources,
-                con,
-                cli._run(select_specs, None),
-                day_end(start) - timedelta(days=1),
-                day_end(end),
-                snapshot_root(db_path),
+        with stage_progress() as progress:
+            result = cli._run(
+                run_backfill,
+                ctx.obj["settings"].db_path,
+                start,
+                end,
+                reparse=reparse,
+                wait_s=wait_s,
+                progress=progress,
             )
-        summary = cli._run(run_backfill, con, start, end, detected_at=datetime.now(UTC))
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc
-    finally:
-        con.close()
     console: Console = ctx.obj["console"]
     if as_json:
-        render.print_json(
-            console, {**_asdict(summary), "reparsed": [_asdict(r) for r in reparsed]}
-        )
+        render.print_json(console, result)
         return
-    for result in reparsed:
+    for r in result["reparsed"]:
         console.print(
-            f"reparsed {result.source_id}: {result.snapshot_count} snapshots, current "
-            f"rows {result.current_rows_before} -> {result.current_rows_after}"
-            + (f" ({result.message})" if result.message else ""),
+            f"reparsed {r['source_id']}: {r['snapshot_count']} snapshots, current "
+            f"rows {r['current_rows_before']} -> {r['current_rows_after']}"
+            + (f" ({r['message']})" if r["message"] else ""),
             highlight=False,
         )
     console.print(
-        f"backfilled {summary.start} to {summary.end}: {summary.day_count} days, "
-        f"{summary.computed_day_count} with changes, {summary.publication_count} new "
-        f"publications, {summary.event_count} new events (marked as backfill)",
+        f"backfilled {result['start']} to {result['end']}: {result['day_count']} "
+        f"days, {result['computed_day_count']} with changes, "
+        f"{result['publication_count']} new publications, {result['event_count']} "
+        "new events (marked as backfill)",
         highlight=False,
     )
-
-
-def _asdict(summary) -> dict:
-    import dataclasses
-
-    return dataclasses.asdict(summary)
 
 
 def _day(text: str, option: str) -> date:

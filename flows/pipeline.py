@@ -20,6 +20,8 @@ from scoring.event_detect import detect_events
 from scoring.events import Window
 from scoring.methodology import Methodology, bundled_methodology_paths, load_methodology
 from scoring.publish import Thresholds, compute_publication
+from scoring.values import compute_chosen_timeline
+from warehouse.chosen import replace_chosen_values, select_touched_pairs
 from warehouse.db import transaction
 from warehouse.events import insert_event_run, insert_events, select_detected_until
 from warehouse.history import (
@@ -158,6 +160,7 @@ def _load_snapshot(
         changes = load_prices(con, list(batch.prices), **common)
     else:
         changes = load_observations(con, list(batch.observations), **common)
+        update_chosen(con, source_id, at)
         upsert_unresolved(con, source_id, "benchmark", batch.unresolved_benchmarks, at)
     upsert_unresolved(con, source_id, "model", batch.unresolved_models, at)
     return LoadSummary(source_id, sha256, True, changes)
@@ -266,3 +269,18 @@ def record_events(
         if not is_backfill:
             insert_event_run(con, at, detected_at, added, False)
     return added
+
+
+def update_chosen(
+    con: duckdb.DuckDBPyConnection,
+    source_id: str | None = None,
+    at: datetime | None = None,
+) -> None:
+    """Recompute the chosen values of the pairs a load touched (all when no source).
+
+    Run it inside the load's transaction.
+    """
+    pairs = select_touched_pairs(con, source_id, at) if source_id else None
+    if pairs is not None and pairs.num_rows == 0:
+        return
+    replace_chosen_values(con, compute_chosen_timeline(con, pairs), pairs)

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flows.pipeline import update_chosen
 from flows.sources import load_parsed
 from ingest.acquire import SourceBatch
 from ingest.errors import ParseError
@@ -69,6 +70,7 @@ def _reparse(con, spec: SourceSpec, loads, root: Path) -> ReparseResult:
         replaced = rewind_history(con, spec.source_id, loads[0][0])
         for at, batch in batches:
             load_parsed(con, batch, at)
+        update_chosen(con)
     after = select_current_row_count(con, spec.source_id)
     logger.info(
         "reparsed source=%s snapshots=%d rows_before=%d rows_after=%d",

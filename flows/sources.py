@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flows.pipeline import update_chosen
 from ingest.acquire import FileRead, SourceBatch, Validators, acquire
 from ingest.fetch import FetchPolicy
 from ingest.formats import FORMATS
@@ -248,6 +249,7 @@ def load_parsed(
     prices = [p for r, _ in resolved for p in r.prices]
     facts = [f for _, fs in resolved for f in fs]
     load_observations(con, observations, **common)
+    update_chosen(con, spec.source_id, at)
     load_prices(con, prices, **common)
     load_facts(con, facts, **common)
     samples = [

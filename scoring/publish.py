@@ -20,65 +20,34 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
-from scoring.values import (
-    RULES_SQL,
-    SOURCE_KEYS_SQL,
-    is_fresh_sql,
-    normalised_sql,
-    picks_sql,
-)
+from scoring.values import RULES_SQL, is_fresh_sql, normalised_sql
 
-_PICKS = picks_sql(("value", "age_date")).replace("{model_filter}", "")
-
-
-def _lane_sums(lane: str) -> str:
-    """Counts and weighted sums of one lane's fresh picks, per model and category."""
-    fresh = f"is_{lane}_fresh"
-    counted = f"{fresh} AND is_counted_benchmark"
-    return f"""
-        count(*) FILTER (WHERE {fresh}) AS {lane}_value_count,
-        count(*) FILTER (WHERE {counted}) AS {lane}_weighted_value_count,
-        sum(weight_pct * {lane}_normalised) FILTER (WHERE {counted})
-            / nullif(sum(weight_pct) FILTER (WHERE {counted}), 0) AS {lane}_score"""
-
-
-def _lane_rows(lane: str) -> str:
-    return f"""
-        SELECT '{lane}' AS lane, model_id, category_id, {lane}_score AS score,
-               {lane}_value_count AS value_count,
-               {lane}_weighted_value_count AS weighted_value_count
-        FROM per_category WHERE {lane}_value_count > 0"""
-
-
-# NOTE: both lanes come out of one pass: each (model, benchmark) pick row carries its
-# provisional and verified choice side by side, and the grouping by model and category
-# sums each lane under its own filter, so the picks are never duplicated per lane.
+# NOTE: the choice of one value per pair is already made (the `chosen_values`
+# timeline), so the values are scanned once and grouped once by lane, model and
+# category; every count and gate comes from that small table.
 CATEGORY_SQL = f"""
-    WITH rules AS ({RULES_SQL}), source_keys AS ({SOURCE_KEYS_SQL}),
-    picks AS ({_PICKS}),
+    WITH rules AS ({RULES_SQL}),
     scored AS (
-        SELECT p.model_id, r.category_id, r.weight_pct, r.is_counted_benchmark,
-               {is_fresh_sql("p.provisional_age_date")} AS is_provisional_fresh,
-               {normalised_sql("p.provisional_value")} AS provisional_normalised,
-               p.has_verified AND {is_fresh_sql("p.verified_age_date")}
-                   AS is_verified_fresh,
-               {normalised_sql("p.verified_value")} AS verified_normalised
-        FROM picks p JOIN rules r USING (benchmark_id)
+        SELECT c.lane, c.model_id, r.category_id, r.weight_pct, r.is_counted_benchmark,
+               {normalised_sql("c.value")} AS normalised
+        FROM chosen_values c JOIN rules r USING (benchmark_id)
+        WHERE c.valid_from <= $as_of AND (c.valid_to IS NULL OR c.valid_to > $as_of)
+          AND {is_fresh_sql("c.age_date")}
     ),
-    per_category AS (
-        SELECT model_id, category_id, {_lane_sums("provisional")}, {_lane_sums("verified")}
-        FROM scored GROUP BY model_id, category_id
+    category_rows AS (
+        SELECT lane, model_id, category_id,
+               count(*) AS value_count,
+               count(*) FILTER (WHERE is_counted_benchmark) AS weighted_value_count,
+               sum(weight_pct * normalised) FILTER (WHERE is_counted_benchmark)
+                   / nullif(sum(weight_pct) FILTER (WHERE is_counted_benchmark), 0)
+                   AS score
+        FROM scored GROUP BY lane, model_id, category_id
     ),
     sizes AS (
         SELECT category_id, count(*) FILTER (WHERE is_weighted AND staleness = 'current')
                AS weighted_benchmark_count
         FROM methodology_benchmarks WHERE methodology_id = $methodology_id
         GROUP BY category_id
-    ),
-    category_rows AS (
-        {_lane_rows("provisional")}
-        UNION ALL
-        {_lane_rows("verified")}
     ),
     gated AS (
         SELECT c.lane, c.model_id, c.category_id, c.score,
@@ -91,11 +60,20 @@ CATEGORY_SQL = f"""
                    AS is_eligible
         FROM category_rows c JOIN sizes s USING (category_id)
     )
-    SELECT *,
-           CASE WHEN is_eligible THEN CAST(rank() OVER (
-               PARTITION BY lane, category_id, is_eligible
-               ORDER BY round(score, 1) DESC) AS INTEGER) END AS rank
-    FROM gated
+    SELECT * FROM gated
+"""
+
+# NOTE: ranked in a second statement over the small category table: in one statement
+# DuckDB materialises the shared CTE with every scored value (measured 4x slower at
+# 20,000 models), and ranking only the eligible rows, joined back, halves the window.
+RANK_SQL = """
+    SELECT g.*, CAST(r.rank AS INTEGER) AS rank
+    FROM unranked_categories g LEFT JOIN (
+        SELECT lane, category_id, model_id,
+               rank() OVER (PARTITION BY lane, category_id
+                            ORDER BY round(score, 1) DESC) AS rank
+        FROM unranked_categories WHERE is_eligible
+    ) r USING (lane, category_id, model_id)
     ORDER BY lane, category_id, model_id
 """
 
@@ -165,13 +143,18 @@ def compute_publication(
 ) -> ComputedPublication:
     """Score every model in both lanes as of `as_of` under one methodology version."""
     params = {"as_of": as_of, "methodology_id": methodology_id}
-    category_rows = con.sql(
+    unranked = con.sql(
         CATEGORY_SQL,
         params={
             **params,
             "coverage_fraction": thresholds.category_min_coverage_fraction,
         },
     ).to_arrow_table()
+    con.register("unranked_categories", unranked)
+    try:
+        category_rows = con.sql(RANK_SQL).to_arrow_table()
+    finally:
+        con.unregister("unranked_categories")
 
     con.register("category_rows", category_rows)
     try:

@@ -131,7 +131,8 @@ def priority(candidate: Candidate) -> tuple:
     """The sort key of the value that counts: the largest wins.
 
     Verified first, then trust (curated, official, third party), the newer reported
-    date (a missing one is oldest), the newer retrieval, then the larger source id.
+    date (a missing one is oldest), the newer retrieval, the larger source id, then
+    the higher value (a source's best run or mode) and the larger observation id.
     """
     return (
         candidate.lane == "verified",
@@ -139,6 +140,8 @@ def priority(candidate: Candidate) -> tuple:
         candidate.reported_date or _NO_DATE,
         candidate.retrieved_at,
         candidate.source_id,
+        candidate.value,
+        candidate.observation_id,
     )
 
 

@@ -55,37 +55,73 @@ _PRIORITY = """
      + k.source_rank)
 """
 
-# The candidate rows valid at $as_of, with the ordering key that picks one per pair.
+# Every candidate row of the pairs in `touched_pairs` (all pairs when unfiltered).
 CANDIDATES_SQL = f"""
     SELECT o.model_id, o.benchmark_id, o.observation_id, o.value,
            coalesce(o.reported_date, CAST(o.valid_from AS DATE)) AS age_date,
-           o.lane = 'verified' AS is_verified, {_PRIORITY} AS priority
+           o.lane = 'verified' AS is_verified, {_PRIORITY} AS priority,
+           o.valid_from, o.valid_to
     FROM observations o JOIN source_keys k USING (source_id)
     WHERE o.model_id IS NOT NULL AND o.benchmark_id IS NOT NULL
-      AND o.valid_from <= $as_of AND (o.valid_to IS NULL OR o.valid_to > $as_of)
-      {{model_filter}}
+      {{pair_filter}}
 """
 
+# The chosen value of each pair and lane over time. The choice can change only where
+# some candidate starts or stops being current, so it is made at each such instant
+# and lasts until the pair's next one. Ties in priority go to the higher value (a
+# source's best run or mode), then the larger observation id, so the choice is
+# deterministic.
+TIMELINE_SQL = f"""
+    WITH source_keys AS ({SOURCE_KEYS_SQL}),
+    candidates AS ({CANDIDATES_SQL}),
+    points AS (
+        SELECT model_id, benchmark_id, valid_from AS t FROM candidates
+        UNION
+        SELECT model_id, benchmark_id, valid_to FROM candidates
+        WHERE valid_to IS NOT NULL
+    ),
+    spans AS (
+        SELECT model_id, benchmark_id, t,
+               lead(t) OVER (PARTITION BY model_id, benchmark_id ORDER BY t) AS t_next
+        FROM points
+    ),
+    picked AS (
+        SELECT l.lane, s.model_id, s.benchmark_id, s.t, s.t_next, c.observation_id,
+               c.value, c.age_date
+        FROM spans s
+        JOIN candidates c
+          ON c.model_id = s.model_id AND c.benchmark_id = s.benchmark_id
+         AND c.valid_from <= s.t AND (c.valid_to IS NULL OR c.valid_to > s.t)
+        JOIN (VALUES ('provisional'), ('verified')) l(lane)
+          ON l.lane = 'provisional' OR c.is_verified
+        QUALIFY row_number() OVER (
+            PARTITION BY l.lane, s.model_id, s.benchmark_id, s.t
+            ORDER BY c.priority DESC, c.value DESC, c.observation_id DESC) = 1
+    )
+    SELECT lane, model_id, benchmark_id, observation_id, value, age_date,
+           t AS valid_from, t_next AS valid_to
+    FROM picked
+"""
 
-def picks_sql(fields: tuple[str, ...]) -> str:
-    """One pick per (model, benchmark) and lane: `<lane>_<field>` for each field.
+_PAIR_FILTER = """AND EXISTS (SELECT 1 FROM touched_pairs p
+                    WHERE p.model_id = o.model_id AND p.benchmark_id = o.benchmark_id)"""
 
-    The provisional lane takes any value, the verified lane only verified ones (NULL
-    when there is none). NOTE: one `arg_max` per field over the same priority picks
-    the same row for each, and is several times faster than one `arg_max` of a struct,
-    which DuckDB compares through generic sort keys.
+
+def compute_chosen_timeline(
+    con: duckdb.DuckDBPyConnection, pairs: pa.Table | None = None
+) -> pa.Table:
+    """The chosen-value timeline of the given (model_id, benchmark_id) pairs, or all.
+
+    The warehouse stores it as `chosen_values`; publications read it.
     """
-    columns = []
-    for field in fields:
-        columns += [
-            f"arg_max({field}, priority) AS provisional_{field}",
-            f"arg_max({field}, priority) FILTER (WHERE is_verified) AS verified_{field}",
-        ]
-    return f"""
-        SELECT model_id, benchmark_id, {", ".join(columns)},
-               bool_or(is_verified) AS has_verified
-        FROM ({CANDIDATES_SQL}) GROUP BY model_id, benchmark_id
-    """
+    if pairs is None:
+        return con.sql(TIMELINE_SQL.replace("{pair_filter}", "")).to_arrow_table()
+    con.register("touched_pairs", pairs)
+    try:
+        sql = TIMELINE_SQL.replace("{pair_filter}", _PAIR_FILTER)
+        return con.sql(sql).to_arrow_table()
+    finally:
+        con.unregister("touched_pairs")
 
 
 def normalised_sql(value: str) -> str:
@@ -100,25 +136,18 @@ def is_fresh_sql(age_date: str) -> str:
     return f"date_diff('day', {age_date}, CAST($as_of AS DATE)) <= r.max_age_days"
 
 
-def _lane_sql(lane: str) -> str:
-    return f"""
-        SELECT '{lane}' AS lane, p.model_id, p.benchmark_id, r.category_id,
-               r.weight_pct, r.is_weighted, r.staleness,
-               p.{lane}_observation_id AS observation_id, p.{lane}_value AS value,
-               p.{lane}_age_date AS age_date,
-               {is_fresh_sql(f"p.{lane}_age_date")} AS is_fresh,
-               {normalised_sql(f"p.{lane}_value")} AS normalised,
-               r.is_counted_benchmark
-        FROM picks p JOIN rules r USING (benchmark_id)"""
-
-
-# One chosen value per (lane, model, benchmark), joined to its rule and normalised.
+# One chosen value per (lane, model, benchmark) as of $as_of, with its rule, score
+# and freshness: one row per pair read from the timeline, no choosing left to do.
 CHOSEN_SQL = f"""
-    WITH rules AS ({RULES_SQL}), source_keys AS ({SOURCE_KEYS_SQL}),
-    picks AS ({picks_sql(("observation_id", "value", "age_date"))})
-    {_lane_sql("provisional")}
-    UNION ALL
-    {_lane_sql("verified")} WHERE p.has_verified
+    WITH rules AS ({RULES_SQL})
+    SELECT c.lane, c.model_id, c.benchmark_id, r.category_id, r.weight_pct,
+           r.is_weighted, r.staleness, c.observation_id, c.value, c.age_date,
+           {is_fresh_sql("c.age_date")} AS is_fresh,
+           {normalised_sql("c.value")} AS normalised,
+           r.is_counted_benchmark
+    FROM chosen_values c JOIN rules r USING (benchmark_id)
+    WHERE c.valid_from <= $as_of AND (c.valid_to IS NULL OR c.valid_to > $as_of)
+      {{model_filter}}
 """
 
 
@@ -129,7 +158,7 @@ def select_chosen_values(
     model_ids: list[str] | None = None,
 ) -> pa.Table:
     """The chosen value per lane, model and benchmark, with normalised score and flags."""
-    model_filter = "AND o.model_id IN (SELECT unnest($model_ids))" if model_ids else ""
+    model_filter = "AND list_contains($model_ids, c.model_id)" if model_ids else ""
     sql = CHOSEN_SQL.replace("{model_filter}", model_filter)
     params: dict[str, object] = {"as_of": as_of, "methodology_id": methodology_id}
     if model_ids:

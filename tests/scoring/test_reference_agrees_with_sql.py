@@ -25,6 +25,8 @@ from scoring.reference import (
     compute_reference_publication,
     shown_score,
 )
+from scoring.values import compute_chosen_timeline
+from warehouse.chosen import replace_chosen_values
 from warehouse.db import open_database
 from warehouse.reference import SourceRow, upsert_methodology, upsert_sources
 
@@ -38,7 +40,7 @@ SOURCE_IDS = ("board", "catalogue", "lab", "mirror")  # "mirror" is not register
 TRUSTS = {s.source_id: s.trust for s in REGISTERED}
 MODEL_IDS = ("m1", "m2", "m3", "m4", "m5")
 TABLES = (
-    "observations", "sources", "methodologies", "methodology_categories",
+    "observations", "chosen_values", "sources", "methodologies", "methodology_categories",
     "methodology_benchmarks", "confidence_tiers", "benchmarks", "benchmark_aliases",
 )  # fmt: skip
 
@@ -210,6 +212,7 @@ def store(con, methodology: Methodology, rows: list[Candidate]) -> None:
         )
     finally:
         con.unregister("staged_observations")
+    replace_chosen_values(con, compute_chosen_timeline(con), None)
 
 
 _INSTANT = pa.timestamp("us", tz="UTC")
