@@ -113,14 +113,17 @@ class Methodology:
         raise KeyError(benchmark_id)
 
     def confidence(self, category_count: int, benchmark_count: int) -> str:
-        """The first tier whose minimums the coverage meets, else "Low"."""
-        for tier in self.confidence_tiers:
-            if (
-                category_count >= tier.min_category_count
-                and benchmark_count >= tier.min_benchmark_count
-            ):
-                return tier.tier
-        return "Low"
+        """The strictest tier (largest benchmark minimum) the coverage meets, else "Low".
+
+        The same rule as the publication SQL, whatever order the file lists tiers in.
+        """
+        met = [
+            tier
+            for tier in self.confidence_tiers
+            if category_count >= tier.min_category_count
+            and benchmark_count >= tier.min_benchmark_count
+        ]
+        return max(met, key=lambda t: t.min_benchmark_count).tier if met else "Low"
 
 
 def bundled_methodology_paths() -> list[Path]:
@@ -236,6 +239,11 @@ def _benchmark(entry: dict[str, Any], known: set[str], where: str) -> BenchmarkR
     _check_choice(fields["staleness"], ("current", "stale"), "staleness", here)
     is_weighted = bool(fields["is_weighted"])
     weight = _number(entry, "weight_pct", here) if is_weighted else 0.0
+    if is_weighted and weight == 0:
+        raise MethodologyError(
+            f"{here}: a weighted benchmark needs a weight_pct above 0; "
+            "set is_weighted = false to show it without weight"
+        )
     low = float(fields.get("normalise_low", fields["scale_min"]))
     high = float(fields.get("normalise_high", fields["scale_max"]))
     if high <= low:

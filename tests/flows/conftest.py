@@ -36,13 +36,14 @@ def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     from prefect.testing.utilities import prefect_test_harness
 
     home = tmp_path_factory.mktemp("prefect-home")
-    with temporary_settings({PREFECT_HOME: home}):
-        with prefect_test_harness(server_startup_timeout=120):
-            # Heartbeats cost ~1 s per sync flow run and detect nothing in tests.
-            with temporary_settings(
-                {
-                    PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None,
-                    PREFECT_RESULTS_LOCAL_STORAGE_PATH: home / "storage",
-                }
-            ):
-                yield home
+    # Heartbeats cost ~1 s per sync flow run and detect nothing in tests.
+    quiet = {
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None,
+        PREFECT_RESULTS_LOCAL_STORAGE_PATH: home / "storage",
+    }
+    with (
+        temporary_settings({PREFECT_HOME: home}),
+        prefect_test_harness(server_startup_timeout=120),
+        temporary_settings(quiet),
+    ):
+        yield home

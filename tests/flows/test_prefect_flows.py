@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -272,7 +273,11 @@ def test_a_changed_source_shows_its_events_and_emits_the_material_ones(
     at = datetime(2026, 12, 2, 2, tzinfo=UTC)
 
     state = nightly_refresh(
-        at=at, sources=["lmarena"], mirror=str(later), db_path=str(db), return_state=True
+        at=at,
+        sources=["lmarena"],
+        mirror=str(later),
+        db_path=str(db),
+        return_state=True,
     )
 
     markdown = artifacts(state.state_details.flow_run_id)["nightly-refresh"]
@@ -282,15 +287,18 @@ def test_a_changed_source_shows_its_events_and_emits_the_material_ones(
         f"WHERE detected_at = '{at.isoformat()}' AND NOT is_backfill",
     )
     material = [t for t, m in stored if m in ("notable", "major")]
-    print(stored, markdown, material)
     assert stored and material
     for event_type in {t for t, _ in stored}:
         assert f"| {event_type} |" in markdown
-    emitted = prefect_events(state.state_details.flow_run_id)
-    assert sorted(e.event for e in emitted) == sorted(f"leaderboard.{t}" for t in material)
+    emitted = prefect_events(len(material))
+    assert sorted(e.event for e in emitted) == sorted(
+        f"leaderboard.{t}" for t in material
+    )
+    assert all(e.resource.id.startswith("leaderboard.model.") for e in emitted)
 
 
-def prefect_events(flow_run_id) -> list:
+def prefect_events(expected: int, timeout_s: float = 30.0) -> list:
+    """Events named `leaderboard.*` on the server, once `expected` have arrived."""
     from prefect.client.orchestration import get_client
     from prefect.events.filters import EventFilter, EventNameFilter, EventOccurredFilter
     from prefect.events.worker import EventsWorker
@@ -302,5 +310,10 @@ def prefect_events(flow_run_id) -> list:
     event_filter = EventFilter(
         event=EventNameFilter(prefix=["leaderboard."]), occurred=window
     )
+    deadline = time.monotonic() + timeout_s
     with get_client(sync_client=True) as client:
-        return client.read_events(filter=event_filter, limit=200).events
+        while True:
+            found = client.read_events(filter=event_filter, limit=50).events
+            if len(found) >= expected or time.monotonic() > deadline:
+                return found
+            time.sleep(0.5)
