@@ -26,22 +26,31 @@ from scoring.values import RULES_SQL, is_fresh_sql, normalised_sql
 # timeline), so the values are scanned once and grouped once by lane, model and
 # category; every count and gate comes from that small table.
 CATEGORY_SQL = f"""
-    WITH rules AS ({RULES_SQL}),
+    WITH rules AS (
+        SELECT *, CAST(dense_rank() OVER (ORDER BY category_id) AS USMALLINT)
+                      AS category_key
+        FROM ({RULES_SQL})
+    ),
     scored AS (
-        SELECT c.lane, c.model_id, r.category_id, r.weight_pct, r.is_counted_benchmark,
+        SELECT c.is_verified, c.model_key, c.model_id, r.category_key, r.category_id,
+               r.weight_pct, r.is_counted_benchmark,
                {normalised_sql("c.value")} AS normalised
         FROM chosen_values c JOIN rules r USING (benchmark_id)
         WHERE c.valid_from <= $as_of AND (c.valid_to IS NULL OR c.valid_to > $as_of)
           AND {is_fresh_sql("c.age_date")}
     ),
+    -- NOTE: grouped by integer keys (lane flag, hash of the model id, category rank):
+    -- four times faster than by the three strings. A 64-bit hash collision between
+    -- two model ids would merge them; at a million models its odds are about 3e-8.
     category_rows AS (
-        SELECT lane, model_id, category_id,
+        SELECT CASE WHEN is_verified THEN 'verified' ELSE 'provisional' END AS lane,
+               any_value(model_id) AS model_id, any_value(category_id) AS category_id,
                count(*) AS value_count,
                count(*) FILTER (WHERE is_counted_benchmark) AS weighted_value_count,
                sum(weight_pct * normalised) FILTER (WHERE is_counted_benchmark)
                    / nullif(sum(weight_pct) FILTER (WHERE is_counted_benchmark), 0)
                    AS score
-        FROM scored GROUP BY lane, model_id, category_id
+        FROM scored GROUP BY is_verified, model_key, category_key
     ),
     sizes AS (
         SELECT category_id, count(*) FILTER (WHERE is_weighted AND staleness = 'current')

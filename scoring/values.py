@@ -99,8 +99,10 @@ TIMELINE_SQL = f"""
             ORDER BY c.priority DESC, c.value DESC, c.observation_id DESC) = 1
     )
     SELECT lane, model_id, benchmark_id, observation_id, value, age_date,
-           t AS valid_from, t_next AS valid_to
+           t AS valid_from, t_next AS valid_to, lane = 'verified' AS is_verified,
+           hash(model_id) AS model_key
     FROM picked
+    ORDER BY model_id, benchmark_id, lane, valid_from
 """
 
 _PAIR_FILTER = """AND EXISTS (SELECT 1 FROM touched_pairs p

@@ -9,5 +9,9 @@ CREATE TABLE chosen_values (
     value DOUBLE NOT NULL,
     age_date DATE NOT NULL,
     valid_from TIMESTAMPTZ NOT NULL,
-    valid_to TIMESTAMPTZ
+    valid_to TIMESTAMPTZ,
+    -- Compact grouping keys: publications group millions of these rows, and integers
+    -- group several times faster than strings (benchmarks/publication_bench.py).
+    is_verified BOOLEAN NOT NULL,
+    model_key UBIGINT NOT NULL        -- hash(model_id)
 );
