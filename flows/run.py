@@ -23,10 +23,10 @@ from flows.progress import Reporter, Tick
 from flows.sources import (
     WORKERS,
     SourceResult,
-    _source_row,
     acquire_inputs,
     load_batch,
     select_specs,
+    source_row,
 )
 from ingest.acquire import SourceBatch, acquire
 from ingest.catalogue import bundled_catalogue_dir
@@ -149,7 +149,7 @@ def load_sources(
 ) -> list[SourceResult]:
     """Acquire every source through `acquire_all`, then load each through `con`."""
     with transaction(con):
-        upsert_sources(con, [_source_row(spec) for spec in specs])
+        upsert_sources(con, [source_row(spec) for spec in specs])
     inputs = {spec.source_id: acquire_inputs(con, spec, root) for spec in specs}
     batches = acquire_all(
         specs,

@@ -9,15 +9,13 @@ skipped; what it delivered before stays current.
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flows.pipeline import update_chosen
-from ingest.acquire import FileRead, SourceBatch, Validators, acquire
-from ingest.fetch import FetchPolicy
+from ingest.acquire import FileRead, SourceBatch, Validators
 from ingest.formats import FORMATS
 from ingest.names import ResolvedBatch, resolve_name
 from ingest.records import ResolvedFact
@@ -40,7 +38,7 @@ from warehouse.history import (
     upsert_unresolved,
 )
 from warehouse.reads import select_rows
-from warehouse.reference import SourceRow, select_model_aliases, upsert_sources
+from warehouse.reference import SourceRow, select_model_aliases
 from warehouse.snapshot_store import read_snapshot, store_snapshot
 
 if TYPE_CHECKING:
@@ -82,40 +80,8 @@ def select_specs(
     return [known[sid] for sid in source_ids]
 
 
-def refresh_sources(
-    con: duckdb.DuckDBPyConnection,
-    specs: list[SourceSpec],
-    *,
-    at: datetime,
-    snapshot_root: Path,
-    mirror: Path | None = None,
-    policy: FetchPolicy | None = None,
-) -> list[SourceResult]:
-    """Acquire every source in parallel, then load each through this connection."""
-    with transaction(con):
-        upsert_sources(con, [_source_row(spec) for spec in specs])
-    inputs = {
-        spec.source_id: acquire_inputs(con, spec, snapshot_root) for spec in specs
-    }
-    down_hosts: set[str] = set()
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        futures = [
-            pool.submit(
-                acquire,
-                spec,
-                at=at,
-                mirror=mirror,
-                down_hosts=down_hosts,
-                policy=policy,
-                **inputs[spec.source_id],
-            )
-            for spec in specs
-        ]
-        batches = [future.result() for future in futures]
-    return [load_batch(con, batch, at, snapshot_root) for batch in batches]
-
-
-def _source_row(spec: SourceSpec) -> SourceRow:
+def source_row(spec: SourceSpec) -> SourceRow:
+    """A registry entry as the warehouse stores it."""
     return SourceRow(
         spec.source_id,
         spec.name,

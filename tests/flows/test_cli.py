@@ -247,8 +247,15 @@ def test_a_price_past_its_sources_max_age_shows_as_unknown(warehouse_path):
     # The catalogue vouches for its prices for ten years; eleven years on they lapse.
     run(warehouse_path, "refresh", "--catalogue-only", "--at", "2037-12-01T02:00:00Z")
 
-    code, out, _ = run(warehouse_path, "compare", "Gemma 4 31B", "GPT-4.1 nano",
-                       "--json", "--as-of", "2037-12-01T03:00:00Z")
+    code, out, _ = run(
+        warehouse_path,
+        "compare",
+        "Gemma 4 31B",
+        "GPT-4.1 nano",
+        "--json",
+        "--as-of",
+        "2037-12-01T03:00:00Z",
+    )
 
     assert code == 0
     prices = json.loads(out)["prices"]
