@@ -48,7 +48,7 @@ def read_frames(con: duckdb.DuckDBPyConnection, methodology_id: str) -> Frames:
     rules = con.sql(
         "SELECT mb.benchmark_id, category_id, weight_pct, "
         "is_weighted AND staleness = 'current' AS is_counted, max_age_days, "
-        "normalise_low AS low, normalise_high AS high, direction = 'lower' AS is_lower "
+        "normalise_low AS low, normalise_high AS high, mb.direction = 'lower' AS is_lower "
         "FROM methodology_benchmarks mb JOIN benchmarks USING (benchmark_id) "
         "WHERE methodology_id = ?",
         params=[methodology_id],

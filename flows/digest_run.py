@@ -41,6 +41,7 @@ from digest.records import Delivery, Subscriber
 from digest.settings import MailSettings, load_mail_settings, load_secret
 from digest.tokens import read_token
 from digest.weeks import parse_week, previous_week, week_bounds
+from flows.locking import writer_lock
 from warehouse import digest_store as store
 from warehouse.db import open_database, transaction
 
@@ -90,10 +91,26 @@ def run_weekly_digest(
     week = parse_week(week) if week else previous_week(now)
     settings = settings or load_mail_settings()
     options = options or DigestOptions()
+    if options.preview_dir is not None:
+        con = open_database(db_path, busy_timeout_s=30.0)
+        try:
+            return _preview(con, week, settings, options, now)
+        finally:
+            con.close()
+    # Sending writes the outbox: one writer at a time, like refresh and backfill.
+    with writer_lock(db_path, "digest"):
+        return _send(db_path, week, settings, options, now)
+
+
+def _send(
+    db_path: str | Path,
+    week: str,
+    settings: MailSettings,
+    options: DigestOptions,
+    now: datetime,
+) -> DigestReport:
     con = open_database(db_path, busy_timeout_s=30.0)
     try:
-        if options.preview_dir is not None:
-            return _preview(con, week, settings, options, now)
         report = _enqueue(con, week, settings, options, now)
         sent, failed = _drain(con, week, settings, options)
         report = _with(report, sent_count=sent, failed_count=failed)

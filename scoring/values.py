@@ -22,7 +22,7 @@ RULES_SQL = """
            mb.staleness, mb.is_weighted AND mb.staleness = 'current'
                AS is_counted_benchmark,
            mb.max_age_days, mb.normalise_low AS low, mb.normalise_high AS high,
-           b.direction = 'lower' AS is_lower
+           coalesce(mb.direction, b.direction) = 'lower' AS is_lower
     FROM methodology_benchmarks mb JOIN benchmarks b USING (benchmark_id)
     WHERE mb.methodology_id = $methodology_id
 """

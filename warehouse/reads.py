@@ -76,7 +76,8 @@ def select_benchmark_rules(
     """Benchmark id to its name, unit and rule in one methodology version."""
     rows = select_rows(
         con,
-        "SELECT mb.*, b.name, b.unit, b.direction FROM methodology_benchmarks mb "
+        "SELECT mb.* EXCLUDE (direction), b.name, b.unit, "
+        "coalesce(mb.direction, b.direction) AS direction FROM methodology_benchmarks mb "
         "JOIN benchmarks b USING (benchmark_id) WHERE mb.methodology_id = ?",
         [methodology_id],
     )

@@ -131,6 +131,7 @@ def _rule_row(methodology_id: str, rule) -> dict[str, object]:
         "normalise_low": rule.normalise_low,
         "normalise_high": rule.normalise_high,
         "note": rule.note,
+        "direction": rule.direction,
     }
 
 
