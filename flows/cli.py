@@ -66,13 +66,27 @@ def _run(action, *args: Any, **kwargs: Any) -> Any:
 
 def _open_for_read(ctx: click.Context):
     from warehouse.db import open_database
+    from warehouse.errors import WarehouseBusyError
 
     path = ctx.obj["settings"].db_path
     if not Path(path).exists():
         raise CommandError(
             f"no warehouse at {str(path)!r}; run `leaderboard refresh` first"
         )
-    return _run(open_database, path, read_only=True, busy_timeout_s=5.0)
+    try:
+        return open_database(path, read_only=True, busy_timeout_s=5.0)
+    except WarehouseBusyError as exc:
+        raise CommandError(f"{exc}{_writer_named(path)}") from exc
+    except _errors() as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def _writer_named(path: Path) -> str:
+    """Who is writing, from the writer lock, when a refresh or backfill holds it."""
+    from flows.locking import is_locked, read_holder
+
+    holder = read_holder(path) if is_locked(path) else None
+    return f"; the writer is {holder.describe()}" if holder else ""
 
 
 def _read_context(ctx: click.Context, as_of_text: str | None, category: str | None):
