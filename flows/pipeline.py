@@ -24,13 +24,8 @@ from scoring.values import compute_chosen_timeline
 from warehouse.chosen import replace_chosen_values, select_touched_pairs
 from warehouse.db import transaction
 from warehouse.events import insert_event_run, insert_events, select_detected_until
-from warehouse.history import (
-    HistoryChange,
-    insert_snapshot,
-    load_observations,
-    load_prices,
-    upsert_unresolved,
-)
+from warehouse.history import HistoryChange, insert_snapshot
+from warehouse.loads import load_observations, load_prices, upsert_unresolved
 from warehouse.publications import insert_publication, select_publication
 from warehouse.reference import (
     SourceRow,

@@ -22,7 +22,7 @@ from ingest.formats import parse_files
 from ingest.registry import SourceSpec
 from warehouse.db import transaction
 from warehouse.fetches import select_loaded_files
-from warehouse.history import rewind_history
+from warehouse.loads import rewind_history
 from warehouse.reads import select_current_row_count
 from warehouse.snapshot_store import read_snapshot
 

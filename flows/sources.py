@@ -29,9 +29,9 @@ from warehouse.fetches import (
     insert_source_load,
     select_validators,
 )
-from warehouse.history import (
+from warehouse.history import insert_snapshot
+from warehouse.loads import (
     insert_runtime_samples,
-    insert_snapshot,
     load_facts,
     load_observations,
     load_prices,

@@ -9,7 +9,8 @@ import pytest
 from ingest.records import Observation, ResolvedObservation
 from warehouse.db import open_database, transaction
 from warehouse.errors import WarehouseError
-from warehouse.history import insert_snapshot, load_observations
+from warehouse.history import insert_snapshot
+from warehouse.loads import load_observations
 
 DAY1 = datetime(2026, 1, 1, tzinfo=UTC)
 DAY2 = datetime(2026, 1, 2, tzinfo=UTC)
