@@ -23,8 +23,10 @@ from ingest.registry import SourceSpec, load_registry
 from ingest.resolve import resolve_source
 from warehouse.db import transaction
 from warehouse.fetches import (
+    AttemptRow,
     FetchRecord,
     SourceLoad,
+    insert_attempts,
     insert_fetch,
     insert_source_load,
     select_validators,
@@ -169,27 +171,41 @@ def _record_fetch(
     o = read.outcome
     if read.data is not None and o.outcome == "ok":
         store_snapshot(root, read.data)
-    insert_fetch(
+    record = FetchRecord(
+        source_id=o.source_id,
+        url=read.file.url,
+        file_name=read.file.name,
+        started_at=at,
+        finished_at=at + timedelta(seconds=o.elapsed_s),
+        outcome=o.outcome,
+        status=o.status,
+        byte_count=len(read.data)
+        if read.data is not None and o.outcome == "ok"
+        else None,
+        snapshot_sha256=o.sha256,
+        etag=o.etag,
+        last_modified=o.last_modified,
+        attempt_count=len(o.attempts),
+        error_class=o.error_class,
+        error_message=o.error_message,
+        is_retryable=o.is_retryable,
+    )
+    insert_fetch(con, record)
+    insert_attempts(
         con,
-        FetchRecord(
-            source_id=o.source_id,
-            url=read.file.url,
-            file_name=read.file.name,
-            started_at=at,
-            finished_at=at + timedelta(seconds=o.elapsed_s),
-            outcome=o.outcome,
-            status=o.status,
-            byte_count=len(read.data)
-            if read.data is not None and o.outcome == "ok"
-            else None,
-            snapshot_sha256=o.sha256,
-            etag=o.etag,
-            last_modified=o.last_modified,
-            attempt_count=len(o.attempts),
-            error_class=o.error_class,
-            error_message=o.error_message,
-            is_retryable=o.is_retryable,
-        ),
+        record,
+        [
+            AttemptRow(
+                n,
+                a.started_at,
+                a.finished_at,
+                a.status,
+                a.size_bytes,
+                a.error_class,
+                a.error_message,
+            )
+            for n, a in enumerate(o.attempts, start=1)
+        ],
     )
 
 

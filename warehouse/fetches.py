@@ -172,3 +172,38 @@ def select_loaded_files(
         (row["loaded_at"], [(name, sha256) for name, sha256 in row["files"]])
         for row in found
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptRow:
+    """One HTTP attempt of a fetch, as stored."""
+
+    attempt_number: int
+    started_at: datetime
+    finished_at: datetime
+    status: int | None
+    byte_count: int | None
+    error_class: str | None
+    error_message: str | None
+
+
+def insert_attempts(
+    con: duckdb.DuckDBPyConnection, record: FetchRecord, attempts: list[AttemptRow]
+) -> None:
+    """Record each attempt of a fetch; a rerun of the same fetch replaces them."""
+    for a in attempts:
+        con.execute(
+            "INSERT OR REPLACE INTO fetch_attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                record.source_id,
+                record.url,
+                record.started_at,
+                a.attempt_number,
+                a.started_at,
+                a.finished_at,
+                a.status,
+                a.byte_count,
+                a.error_class,
+                a.error_message,
+            ],
+        )

@@ -127,6 +127,12 @@ def test_every_http_outcome_is_recorded_and_good_sources_still_load(http_refresh
     assert recorded["huge"][0] == "failed" and recorded["huge"][3] == "ResponseTooLarge"
     assert recorded["huge"][4] is False
     assert recorded["truncated"][3] == "TruncatedBody"
+    with duckdb.connect(str(db), read_only=True) as con:
+        attempts = con.execute(
+            "SELECT attempt_number, status, error_class FROM fetch_attempts "
+            "WHERE source_id = 'scores-429' ORDER BY attempt_number"
+        ).fetchall()
+    assert attempts == [(1, 429, "HTTPStatusError"), (2, 200, None)]
 
 
 def test_a_second_run_gets_a_304_and_skips_parse_and_load(http_refresh):
