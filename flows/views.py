@@ -29,6 +29,7 @@ from warehouse.publications import (
 from warehouse.reads import (
     select_benchmark_rules,
     select_categories,
+    select_facts_as_of,
     select_model_by_name,
     select_other_values,
     select_prices_as_of,
@@ -125,11 +126,15 @@ def model_side(
     )
     price = select_prices_as_of(con, at, [model_id]).get(model_id)
     values = chosen_values(con, publication, lane, [model_id])
+    facts = select_facts_as_of(con, at, model_id)
     return ModelSide(
         model_id=model_id,
         name=model["name"],
-        is_reasoning=model["is_reasoning"],
-        context_window_tokens=model["context_window_tokens"],
+        # The catalogue's facts first; the price catalogues' where it is silent.
+        is_reasoning=_first(model["is_reasoning"], facts["is_reasoning"]),
+        context_window_tokens=_first(
+            model["context_window_tokens"], facts["context_window_tokens"]
+        ),
         overall_score=overall[0]["score"] if overall else None,
         overall_rank=overall[0]["rank"] if overall else None,
         price=_price_view(price),
@@ -161,6 +166,10 @@ def model_side(
             **select_runtime_as_of(con, at, model_id),
         },
     )
+
+
+def _first(*values: Any) -> Any:
+    return next((value for value in values if value is not None), None)
 
 
 def _price_view(price: dict[str, Any] | None) -> PriceView:

@@ -91,7 +91,27 @@ def open_database(
     con.execute("SET TimeZone = 'UTC'")
     if not read_only:
         apply_migrations(con)
+    else:
+        _require_current_schema(con, path)
     return con
+
+
+def _require_current_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """A read-only connection cannot migrate: say so instead of failing on a table."""
+    try:
+        stored = con.execute("SELECT max(version) FROM schema_migrations").fetchall()[
+            0
+        ][0]
+    except duckdb.CatalogException:
+        stored = None
+    latest = list_migrations()[-1][0]
+    if stored is None or stored < latest:
+        con.close()
+        raise MigrationError(
+            f"the warehouse {str(path)!r} is at schema version {stored or 0}, this "
+            f"version of the program needs {latest}; run `leaderboard refresh` (or any "
+            "writing command) once to migrate it"
+        )
 
 
 def _connect_with_retry(

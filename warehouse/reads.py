@@ -219,3 +219,34 @@ def select_current_row_count(con: duckdb.DuckDBPyConnection, source_id: str) -> 
         {"s": source_id},
     )
     return rows[0]["n"]
+
+
+def select_facts_as_of(
+    con: duckdb.DuckDBPyConnection, as_of: datetime, model_id: str
+) -> dict[str, Any]:
+    """What the price catalogues say of a model as of `as_of`, by majority.
+
+    Providers state different limits for one model (a cloud may cap the context), so
+    each fact is the value most sources give, ties going to the larger.
+    """
+    rows = select_rows(
+        con,
+        """
+        SELECT
+            (SELECT context_window_tokens FROM current_facts
+             WHERE context_window_tokens IS NOT NULL
+             GROUP BY context_window_tokens
+             ORDER BY count(*) DESC, context_window_tokens DESC LIMIT 1)
+                AS context_window_tokens,
+            (SELECT is_reasoning FROM current_facts WHERE is_reasoning IS NOT NULL
+             GROUP BY is_reasoning ORDER BY count(*) DESC, is_reasoning DESC LIMIT 1)
+                AS is_reasoning
+        FROM (SELECT 1)
+        """.replace(
+            "current_facts",
+            "(SELECT * FROM model_facts WHERE model_id = $model AND valid_from <= $as_of "
+            "AND (valid_to IS NULL OR valid_to > $as_of))",
+        ),
+        {"model": model_id, "as_of": as_of},
+    )
+    return rows[0]

@@ -81,3 +81,18 @@ def test_a_read_only_open_does_not_create_or_migrate(tmp_path):
         open_database(path, read_only=True)
 
     assert not path.exists()
+
+
+def test_a_read_only_open_of_an_old_schema_says_to_migrate(warehouse_path):
+    warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(warehouse_path))
+    con.execute(
+        "CREATE TABLE schema_migrations (version INTEGER, name TEXT, applied_at TIMESTAMPTZ)"
+    )
+    con.execute("INSERT INTO schema_migrations VALUES (1, '001_initial.sql', now())")
+    con.close()
+
+    with pytest.raises(
+        MigrationError, match="at schema version 1.*run `leaderboard refresh`"
+    ):
+        open_database(warehouse_path, read_only=True)
