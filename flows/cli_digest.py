@@ -24,14 +24,8 @@ def _cli():
 
 
 def _run(action, *args: Any, **kwargs: Any) -> Any:
-    """Like `cli._run`, but digest errors also become one-line errors with exit 1."""
-    from digest.errors import DigestError
-
-    cli = _cli()
-    try:
-        return cli._run(action, *args, **kwargs)
-    except DigestError as exc:
-        raise cli.CommandError(str(exc)) from exc
+    """`cli._run`: our errors, digest ones included, become one-line errors."""
+    return _cli()._run(action, *args, **kwargs)
 
 
 def _split(values: tuple[str, ...]) -> list[str]:

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.catalogue import BenchmarkScale, Catalogue, load_catalogue
-from ingest.names import ResolvedBatch, name_key, resolve_batch
+from ingest.names import name_key
+from ingest.resolve import ResolvedBatch, resolve_catalogue
 from scoring.event_detect import detect_events
 from scoring.events import Window
 from scoring.methodology import Methodology, bundled_methodology_paths, load_methodology
@@ -87,17 +88,13 @@ class PublishSummary:
     ranked_count: int
 
 
-def load_methodologies(
-    con: duckdb.DuckDBPyConnection, paths: list[Path] | None = None
-) -> list[Methodology]:
-    """Validate every methodology file, then store the versions not yet stored."""
-    methodologies = sorted(
+def read_methodologies(paths: list[Path] | None = None) -> list[Methodology]:
+    """Read and validate every methodology file (the bundled ones by default), oldest
+    first."""
+    return sorted(
         (load_methodology(path) for path in paths or bundled_methodology_paths()),
         key=lambda m: m.effective_from,
     )
-    for methodology in methodologies:
-        upsert_methodology(con, methodology)
-    return methodologies
 
 
 def benchmark_scales(methodologies: list[Methodology]) -> dict[str, BenchmarkScale]:
@@ -120,10 +117,9 @@ def load_catalogue_into(
     with transaction(con):
         upsert_sources(con, CATALOGUE_SOURCES)
         upsert_models(con, catalogue.models, at)
-        batch = resolve_batch(
+        batch = resolve_catalogue(
             catalogue.observations,
             catalogue.price_quotes,
-            trust="curated",
             model_aliases=select_model_aliases(con),
             benchmark_aliases=select_benchmark_aliases(con),
         )
@@ -218,13 +214,11 @@ def load_reference(
     Every file is validated before anything is written, and each load is one
     transaction, so bad input leaves the stored state as it was.
     """
-    paths = methodology_paths or bundled_methodology_paths()
-    candidates = sorted(
-        (load_methodology(p) for p in paths), key=lambda m: m.effective_from
-    )
-    catalogue = load_catalogue(catalogue_dir, benchmark_scales(candidates))
+    methodologies = read_methodologies(methodology_paths)
+    catalogue = load_catalogue(catalogue_dir, benchmark_scales(methodologies))
     with transaction(con):
-        load_methodologies(con, methodology_paths)
+        for methodology in methodologies:
+            upsert_methodology(con, methodology)
     return catalogue, load_catalogue_into(con, catalogue, at)
 
 

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 from flows.pipeline import update_chosen
 from ingest.acquire import FileRead, SourceBatch, Validators
 from ingest.formats import FORMATS
-from ingest.names import ResolvedBatch, resolve_name
+from ingest.names import resolve_name
 from ingest.records import ResolvedFact
 from ingest.registry import SourceSpec, load_registry
-from ingest.resolve import resolve_source
+from ingest.resolve import ResolvedBatch, resolve_source
 from warehouse.db import transaction
 from warehouse.fetches import (
     AttemptRow,
@@ -31,7 +31,7 @@ from warehouse.fetches import (
     insert_source_load,
     select_validators,
 )
-from warehouse.history import insert_snapshot
+from warehouse.history import insert_snapshot, select_snapshot_sha256s
 from warehouse.loads import (
     insert_runtime_samples,
     load_facts,
@@ -39,7 +39,6 @@ from warehouse.loads import (
     load_prices,
     upsert_unresolved,
 )
-from warehouse.reads import select_rows
 from warehouse.reference import SourceRow, select_model_aliases
 from warehouse.snapshot_store import read_snapshot, store_snapshot
 
@@ -110,12 +109,7 @@ def acquire_inputs(
                 stored[sha256] = read_snapshot(root, sha256)
             except (OSError, ValueError):
                 validators[file.url] = Validators()  # fetch afresh, unconditionally
-    known = {
-        row["sha256"]
-        for row in select_rows(
-            con, "SELECT sha256 FROM snapshots WHERE source_id = ?", [spec.source_id]
-        )
-    }
+    known = select_snapshot_sha256s(con, spec.source_id)
     return {"validators": validators, "known_sha256": known, "stored": stored}
 
 

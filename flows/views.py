@@ -33,7 +33,7 @@ from warehouse.reads import (
     select_model_by_name,
     select_other_values,
     select_prices_as_of,
-    select_rows,
+    select_provenance,
     select_runtime_as_of,
     select_unresolved_benchmarks,
 )
@@ -80,15 +80,7 @@ def chosen_values(
     ).to_pylist()
     rules = select_benchmark_rules(con, publication["methodology_id"])
     ids = [row["observation_id"] for row in chosen if row["lane"] == lane]
-    provenance = {
-        row["observation_id"]: row
-        for row in select_rows(
-            con,
-            "SELECT observation_id, source_id, snapshot_sha256, citation_url "
-            "FROM observations WHERE list_contains($ids, observation_id)",
-            {"ids": ids},
-        )
-    }
+    provenance = select_provenance(con, ids)
     as_of_date = publication["as_of"].date()
     return [
         {
@@ -116,11 +108,9 @@ def model_side(
     at = at or publication["as_of"]
     model = select_model_by_name(con, name)
     model_id = model["model_id"]
-    overall = [
-        row
-        for row in select_overall_rows(con, publication["publication_id"], lane)
-        if row["model_id"] == model_id
-    ]
+    overall = select_overall_rows(
+        con, publication["publication_id"], lane, model_ids=[model_id]
+    )
     categories = select_category_rows(
         con, publication["publication_id"], lane, model_ids=[model_id]
     )
@@ -258,11 +248,9 @@ def explanation(
     """Explain one model's scores in a publication."""
     model = select_model_by_name(con, name)
     model_id = model["model_id"]
-    overall = [
-        row
-        for row in select_overall_rows(con, publication["publication_id"], lane)
-        if row["model_id"] == model_id
-    ]
+    overall = select_overall_rows(
+        con, publication["publication_id"], lane, model_ids=[model_id]
+    )
     methodology = select_methodology_in_force(con, publication["as_of"])
     unresolved = _unresolved_summary(
         select_unresolved_benchmarks(con, model_id, publication["as_of"])

@@ -12,7 +12,7 @@ import hashlib
 import logging
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -190,7 +190,9 @@ def _read(
     if outcome.outcome == "ok":
         return FileRead(file, outcome, outcome.body)
     if outcome.outcome == "not_modified" and known.sha256 in stored:
-        return FileRead(file, _with_sha(outcome, known.sha256), stored[known.sha256])
+        return FileRead(
+            file, replace(outcome, sha256=known.sha256), stored[known.sha256]
+        )
     return FileRead(file, outcome, None)
 
 
@@ -207,12 +209,6 @@ def _unreachable(
         error_class="HostUnreachable",
         error_message=f"host {host!r} did not resolve earlier in this run; not retried",
     )
-
-
-def _with_sha(outcome: FetchOutcome, sha256: str) -> FetchOutcome:
-    from dataclasses import replace
-
-    return replace(outcome, sha256=sha256)
 
 
 def _read_mirror(

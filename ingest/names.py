@@ -14,13 +14,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ingest.records import (
-    Observation,
-    PriceQuote,
-    ResolvedObservation,
-    ResolvedPrice,
-)
-
 _SEPARATORS = re.compile(r"[^0-9a-z.+]+")
 
 # Leading path segments that say where a model is served, not which model it is:
@@ -203,60 +196,3 @@ def resolve_name(raw: str, aliases: Mapping[str, str]) -> Resolution:
         if found is not None:
             return Resolution(raw, found, "normalised")
     return Resolution(raw, None, None)
-
-
-TRUSTED = ("official", "curated")
-
-
-@dataclass(frozen=True, slots=True)
-class ResolvedBatch:
-    """A parsed batch with ids attached, and the names nothing matched."""
-
-    observations: tuple[ResolvedObservation, ...]
-    prices: tuple[ResolvedPrice, ...]
-    unresolved_models: tuple[str, ...]
-    unresolved_benchmarks: tuple[str, ...]
-
-
-def resolve_batch(
-    observations: tuple[Observation, ...],
-    quotes: tuple[PriceQuote, ...],
-    *,
-    trust: str,
-    model_aliases: Mapping[str, str],
-    benchmark_aliases: Mapping[str, str],
-) -> ResolvedBatch:
-    """Attach model and benchmark ids and the lane to every record of one snapshot.
-
-    The lane is `verified` when the value carries a citation and its source is trusted
-    (official or curated), else `provisional`.
-    """
-    resolved, missing_models, missing_benchmarks = [], set(), set()
-    for item in observations:
-        model = _resolve_model(item, model_aliases)
-        benchmark = resolve_name(item.raw_benchmark_name, benchmark_aliases).resolved_id
-        if model is None:
-            missing_models.add(item.raw_model_name)
-        if benchmark is None:
-            missing_benchmarks.add(item.raw_benchmark_name)
-        lane = "verified" if item.citation_url and trust in TRUSTED else "provisional"
-        resolved.append(ResolvedObservation(item, model, benchmark, lane))
-    prices = []
-    for quote in quotes:
-        model = resolve_name(quote.raw_model_name, model_aliases).resolved_id
-        if model is None:
-            missing_models.add(quote.raw_model_name)
-        prices.append(ResolvedPrice(quote, model))
-    return ResolvedBatch(
-        tuple(resolved),
-        tuple(prices),
-        tuple(sorted(missing_models)),
-        tuple(sorted(missing_benchmarks)),
-    )
-
-
-def _resolve_model(item: Observation, aliases: Mapping[str, str]) -> str | None:
-    found = resolve_name(item.raw_model_name, aliases).resolved_id
-    if found is None and item.raw_model_id:
-        found = resolve_name(item.raw_model_id, aliases).resolved_id
-    return found

@@ -9,16 +9,30 @@ Records without a citation get the source's URL, the page that states them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from ingest.names import TRUSTED, ResolvedBatch, resolve_name
+from ingest.names import resolve_name
 from ingest.records import (
     Observation,
     ParseResult,
+    PriceQuote,
     ResolvedFact,
     ResolvedObservation,
     ResolvedPrice,
 )
+
+# Sources whose cited values go to the verified lane.
+TRUSTED = ("official", "curated")
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedBatch:
+    """A parsed batch with ids attached, and the names nothing matched."""
+
+    observations: tuple[ResolvedObservation, ...]
+    prices: tuple[ResolvedPrice, ...]
+    unresolved_models: tuple[str, ...]
+    unresolved_benchmarks: tuple[str, ...]
 
 
 def resolve_model(observation: Observation, aliases: Mapping[str, str]) -> str | None:
@@ -35,13 +49,16 @@ def resolve_source(
     trust: str,
     model_aliases: Mapping[str, str],
     benchmark_map: Mapping[str, str],
-    citation_url: str,
-    snapshot_sha256: str,
+    citation_url: str | None,
+    snapshot_sha256: str | None,
 ) -> tuple[ResolvedBatch, tuple[ResolvedFact, ...]]:
-    """Resolve one parsed file of a registered source."""
+    """Resolve one parsed file of a registered source.
+
+    With `snapshot_sha256` None the records take the snapshot their load names.
+    """
     observations, missing_models, missing_benchmarks = [], set(), set()
     for item in result.observations:
-        if item.citation_url is None:
+        if item.citation_url is None and citation_url:
             item = replace(item, citation_url=citation_url)
         model = resolve_model(item, model_aliases)
         benchmark = benchmark_map.get(item.raw_benchmark_name)
@@ -74,3 +91,31 @@ def resolve_source(
         tuple(sorted(missing_benchmarks)),
     )
     return batch, facts
+
+
+def resolve_catalogue(
+    observations: tuple[Observation, ...],
+    quotes: tuple[PriceQuote, ...],
+    *,
+    model_aliases: Mapping[str, str],
+    benchmark_aliases: Mapping[str, str],
+) -> ResolvedBatch:
+    """Resolve the curated catalogue, whose benchmark names are ours (or aliases)."""
+    benchmark_map = {
+        item.raw_benchmark_name: found
+        for item in observations
+        if (
+            found := resolve_name(
+                item.raw_benchmark_name, benchmark_aliases
+            ).resolved_id
+        )
+    }
+    batch, _ = resolve_source(
+        ParseResult(observations=observations, price_quotes=quotes),
+        trust="curated",
+        model_aliases=model_aliases,
+        benchmark_map=benchmark_map,
+        citation_url=None,
+        snapshot_sha256=None,
+    )
+    return batch

@@ -14,8 +14,6 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
-LANES = ("verified", "provisional")
-
 # The benchmarks of one methodology version with what scoring needs of each.
 RULES_SQL = """
     SELECT mb.benchmark_id, mb.category_id, mb.weight_pct, mb.is_weighted,

@@ -173,3 +173,12 @@ def registered(
         # In an aborted transaction this raises too and would hide the real error.
         with suppress(duckdb.Error):
             con.unregister(name)
+
+
+def select_rows(
+    con: duckdb.DuckDBPyConnection, sql: str, params: object = None
+) -> list[dict[str, object]]:
+    """Run a query and return its rows as dicts, read to the end."""
+    cursor = con.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -16,8 +16,8 @@ from typing import Any
 import duckdb
 
 from digest.records import Delivery, DigestEvent, Subscriber
+from warehouse.db import select_rows
 from warehouse.errors import NotFoundError
-from warehouse.reads import select_rows
 
 logger = logging.getLogger(__name__)
 _SUBSCRIBER_COLUMNS = (

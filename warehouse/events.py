@@ -13,8 +13,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from warehouse.db import fetch_row, registered
-from warehouse.reads import select_rows
+from warehouse.db import fetch_row, registered, select_rows
 
 logger = logging.getLogger(__name__)
 

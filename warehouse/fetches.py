@@ -13,8 +13,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.db import fetch_row
-from warehouse.reads import select_rows
+from warehouse.db import fetch_row, select_rows
 
 logger = logging.getLogger(__name__)
 

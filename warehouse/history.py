@@ -154,6 +154,14 @@ def insert_snapshot(
     return True
 
 
+def select_snapshot_sha256s(con: duckdb.DuckDBPyConnection, source_id: str) -> set[str]:
+    """The sha256 of every snapshot indexed for a source."""
+    rows = con.execute(
+        "SELECT sha256 FROM snapshots WHERE source_id = ?", [source_id]
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
 def load_history(
     con: duckdb.DuckDBPyConnection,
     spec: HistoryTable,

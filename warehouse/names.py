@@ -15,9 +15,8 @@ import duckdb
 import pyarrow as pa
 
 from ingest.names import name_key, resolve_name
-from warehouse.db import registered
+from warehouse.db import registered, select_rows
 from warehouse.errors import NotFoundError
-from warehouse.reads import select_rows
 from warehouse.reference import select_model_aliases
 
 logger = logging.getLogger(__name__)

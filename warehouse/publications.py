@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 
 from scoring.publish import ComputedPublication
-from warehouse.db import fetch_row, registered
+from warehouse.db import fetch_row, registered, select_rows
 
 logger = logging.getLogger(__name__)
 
@@ -68,30 +68,33 @@ def select_publication(
     con: duckdb.DuckDBPyConnection, as_of: datetime | None = None
 ) -> dict[str, Any] | None:
     """The latest publication at or before `as_of` (the latest of all when None)."""
-    cursor = con.execute(
+    rows = select_rows(
+        con,
         "SELECT * FROM publications WHERE $as_of IS NULL OR as_of <= $as_of "
         "ORDER BY as_of DESC, computed_at DESC LIMIT 1",
         {"as_of": as_of},
     )
-    rows = cursor.fetchall()
-    if not rows:
-        return None
-    return dict(zip([d[0] for d in cursor.description], rows[0], strict=True))
+    return rows[0] if rows else None
 
 
 def select_overall_rows(
-    con: duckdb.DuckDBPyConnection, publication_id: str, lane: str
+    con: duckdb.DuckDBPyConnection,
+    publication_id: str,
+    lane: str,
+    model_ids: list[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Overall rows of a publication with model names, ranked first, best first."""
-    return _dicts(
+    """Overall rows of a publication (or of some models) with model names, ranked
+    first, best first."""
+    return select_rows(
         con,
         """
         SELECT o.*, m.name, m.organisation FROM overall_scores o
         JOIN models m USING (model_id)
-        WHERE o.publication_id = ? AND o.lane = ?
+        WHERE o.publication_id = $pub AND o.lane = $lane
+          AND ($models IS NULL OR list_contains($models, o.model_id))
         ORDER BY o.rank NULLS LAST, o.score DESC NULLS LAST, m.name
         """,
-        [publication_id, lane],
+        {"pub": publication_id, "lane": lane, "models": model_ids},
     )
 
 
@@ -103,7 +106,7 @@ def select_category_rows(
     model_ids: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Category rows of a publication, optionally for one category or some models."""
-    return _dicts(
+    return select_rows(
         con,
         """
         SELECT c.*, m.name FROM category_scores c JOIN models m USING (model_id)
@@ -119,11 +122,3 @@ def select_category_rows(
             "models": model_ids,
         },
     )
-
-
-def _dicts(
-    con: duckdb.DuckDBPyConnection, sql: str, params: Any
-) -> list[dict[str, Any]]:
-    cursor = con.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

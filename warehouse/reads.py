@@ -13,17 +13,9 @@ from typing import Any
 import duckdb
 
 from ingest.names import name_key, resolve_name
+from warehouse.db import select_rows
 from warehouse.errors import NotFoundError
 from warehouse.reference import select_model_aliases
-
-
-def select_rows(
-    con: duckdb.DuckDBPyConnection, sql: str, params: Any = None
-) -> list[dict[str, Any]]:
-    """Run a query and return its rows as dicts."""
-    cursor = con.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def select_model_by_name(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any]:
@@ -250,3 +242,16 @@ def select_facts_as_of(
         {"model": model_id, "as_of": as_of},
     )
     return rows[0]
+
+
+def select_provenance(
+    con: duckdb.DuckDBPyConnection, observation_ids: list[str]
+) -> dict[str, dict[str, Any]]:
+    """Source, snapshot and citation of each observation, by id."""
+    rows = select_rows(
+        con,
+        "SELECT observation_id, source_id, snapshot_sha256, citation_url "
+        "FROM observations WHERE list_contains($ids, observation_id)",
+        {"ids": observation_ids},
+    )
+    return {row["observation_id"]: row for row in rows}

@@ -18,7 +18,7 @@ import pyarrow as pa
 from ingest.catalogue import CatalogueModel
 from ingest.names import name_key
 from scoring.methodology import Methodology
-from warehouse.db import fetch_row, registered
+from warehouse.db import fetch_row, registered, select_rows
 from warehouse.errors import WarehouseError
 
 logger = logging.getLogger(__name__)
@@ -277,12 +277,10 @@ def select_methodology_in_force(
     con: duckdb.DuckDBPyConnection, as_of: datetime
 ) -> Mapping[str, object] | None:
     """The methodology version whose effective_from is the latest not after `as_of`."""
-    cursor = con.execute(
+    rows = select_rows(
+        con,
         "SELECT * FROM methodologies WHERE effective_from <= ? "
         "ORDER BY effective_from DESC LIMIT 1",
         [as_of],
     )
-    rows = cursor.fetchall()
-    if not rows:
-        return None
-    return dict(zip([d[0] for d in cursor.description], rows[0], strict=True))
+    return rows[0] if rows else None
